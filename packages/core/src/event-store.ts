@@ -1,0 +1,56 @@
+import type { AppendResult } from './append-result.js';
+import type { Event } from './event.js';
+import type { Json, JsonShaped } from './json.js';
+import type { Seq } from './seq.js';
+
+/**
+ * The Hume contract (docs/contract.md): an append-only log of events per
+ * stream, with optimistic concurrency on append and lazy, ordered reads.
+ *
+ * `P` is the payload type. Any type that JSON can carry fits, interfaces
+ * included (see {@link JsonShaped}).
+ *
+ * @example
+ * ```ts
+ * const result = await store.append('cart-1', { type: 'opened' }, 0);
+ * for await (const event of store.events('cart-1')) console.log(event.seq, event.payload);
+ * ```
+ */
+export interface EventStore<P extends JsonShaped<P> = Json> {
+  /**
+   * Appends `payload` as the stream's next event, seq = last + 1. With
+   * `expect` a number, appends only when the stream's last seq equals it.
+   * Resolves to `{ ok: false }` on a conflict or a bad argument; rejects
+   * only when the backend fails (code `BACKEND`).
+   *
+   * @example
+   * ```ts
+   * const result = await store.append('cart-1', { type: 'item-added', sku: 'a1' }, 1);
+   * ```
+   */
+  append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult>;
+
+  /**
+   * Yields the stream's events with seq > `from` (default 0), in ascending
+   * order, read lazily in bounded pages. Never throws synchronously: a bad
+   * argument rejects the first `next()`.
+   *
+   * @example
+   * ```ts
+   * for await (const { seq, payload } of store.events('cart-1', 10)) apply(seq, payload);
+   * ```
+   */
+  events(stream: string, from?: Seq): AsyncIterable<Event<P>>;
+
+  /**
+   * Releases what the store holds (connections, file handles). Optional:
+   * stores that hold nothing may omit it. Calls after `close` reject with
+   * code `CLOSED`.
+   *
+   * @example
+   * ```ts
+   * await store.close?.();
+   * ```
+   */
+  close?(): Promise<void>;
+}
