@@ -5,6 +5,7 @@ export { checkAppend, checkEvents } from './check-arguments.js';
 export { checkPayload } from './check-payload.js';
 export { checkExpect, checkFrom, isSeq } from './check-seq.js';
 export { checkStream, MAX_STREAM_BYTES } from './check-stream.js';
+export { CONTRACT_VERSION } from './contract-version.js';
 export { describeValue } from './describe-value.js';
 export type { Event } from './event.js';
 export type { EventStore } from './event-store.js';

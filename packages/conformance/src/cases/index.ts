@@ -1,0 +1,20 @@
+import type { ConformanceCase } from '../conformance-case.js';
+import { appendCases } from './append-cases.js';
+import { concurrencyCases } from './concurrency-cases.js';
+import { expectCases } from './expect-cases.js';
+import { inputCases } from './input-cases.js';
+import { outcomeCases } from './outcome-cases.js';
+import { payloadCases } from './payload-cases.js';
+import { readCases } from './read-cases.js';
+
+/** Every case of the kit, in the order of the clauses of docs/contract.md. */
+export const cases: readonly ConformanceCase[] = Object.freeze(
+  [...appendCases, ...expectCases, ...readCases, ...payloadCases, ...inputCases, ...outcomeCases, ...concurrencyCases].sort(
+    (a, b) => clauseOrder(a.clause) - clauseOrder(b.clause),
+  ),
+);
+
+function clauseOrder(clause: string): number {
+  const [major = 0, minor = 0] = clause.slice(1).split('.').map(Number);
+  return major * 1000 + minor;
+}

@@ -1,0 +1,40 @@
+import type { AnyEventStore } from './target.js';
+
+/** How binding a clause is: a store that fails a MUST case does not conform. */
+export type Level = 'MUST' | 'SHOULD';
+
+/**
+ * One check of the contract. Its id starts with the clause it checks
+ * (`C2.4-…`), so a failure points at the sentence of docs/contract.md that
+ * was broken.
+ */
+export interface ConformanceCase {
+  /** `C<clause>-<what>`, unique and stable across releases. */
+  readonly id: string;
+  /** The clause of docs/contract.md, e.g. `C2.4`. */
+  readonly clause: string;
+  readonly level: Level;
+  /** What the case proves, as a sentence. */
+  readonly title: string;
+  /** If this case fails, check … : the usual cause. */
+  readonly hint: string;
+  /** What the case needs: the target's `fault` hook, the store's `close()`. Without it the case is skipped. */
+  readonly needs?: readonly ('fault' | 'close')[];
+  run(context: CaseContext): Promise<void>;
+}
+
+/** What a case gets: a fresh store and fresh stream names. */
+export interface CaseContext {
+  readonly store: AnyEventStore;
+  /** A stream name no other case or run uses. */
+  stream(label?: string): string;
+  /** The target's fault hook bound to this case's store (clause C8.2). */
+  fault(): Promise<void>;
+  /** Streams used to cross page boundaries have this many events. */
+  readonly longStream: number;
+}
+
+/** Builds the list of one clause group, filling in `clause` from each id. */
+export function defineCases(cases: readonly Omit<ConformanceCase, 'clause'>[]): ConformanceCase[] {
+  return cases.map((entry) => ({ ...entry, clause: entry.id.slice(0, entry.id.indexOf('-')) }));
+}

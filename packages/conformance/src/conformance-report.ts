@@ -1,0 +1,67 @@
+import type { Level } from './conformance-case.js';
+
+/** The outcome of one case. */
+export interface CaseReport {
+  readonly id: string;
+  readonly clause: string;
+  readonly level: Level;
+  readonly title: string;
+  readonly status: 'pass' | 'fail' | 'skip';
+  readonly durationMs: number;
+  /** Why it failed or was skipped. */
+  readonly message?: string;
+  /** On failure: what usually causes it. */
+  readonly hint?: string;
+}
+
+/** The outcome of a run: JSON-serialisable, stable in shape. */
+export interface ConformanceReport {
+  /** The version of docs/contract.md the cases check. */
+  readonly contract: string;
+  readonly target: string;
+  /** True when no MUST case failed. */
+  readonly ok: boolean;
+  readonly summary: {
+    readonly total: number;
+    readonly passed: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly mustFailed: number;
+  };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly cases: readonly CaseReport[];
+}
+
+const marks = { pass: '✓', fail: '✗', skip: '-' } as const;
+
+/**
+ * Renders a report for people: one line per case, the failures with what
+ * was expected, what was seen and a hint, then a closing count.
+ *
+ * @example
+ * ```ts
+ * console.log(formatReport(await runConformance(target)));
+ * ```
+ */
+export function formatReport(report: ConformanceReport): string {
+  const lines = [`Hume conformance: contract ${report.contract}, target ${report.target}`, ''];
+  for (const entry of report.cases) {
+    const time = entry.status === 'skip' ? '' : ` (${Math.round(entry.durationMs)} ms)`;
+    lines.push(`  ${marks[entry.status]} ${entry.level.padEnd(6)} ${entry.id}${time}`);
+    if (entry.status === 'skip') lines.push(`      skipped: ${entry.message}`);
+    if (entry.status === 'fail') {
+      lines.push(`      ${entry.title}`);
+      for (const line of (entry.message ?? '').split('\n')) lines.push(`      ${line}`);
+      lines.push(`      if this fails, ${entry.hint}`);
+    }
+  }
+  const { passed, failed, skipped, mustFailed } = report.summary;
+  lines.push('', `${passed} passed, ${failed} failed, ${skipped} skipped`);
+  lines.push(
+    report.ok
+      ? `conforms to contract ${report.contract}${failed > 0 ? ' (some SHOULD cases failed)' : ''}`
+      : `does not conform: ${mustFailed} MUST case${mustFailed === 1 ? '' : 's'} failed`,
+  );
+  return lines.join('\n');
+}

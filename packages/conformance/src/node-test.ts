@@ -1,0 +1,31 @@
+import { describe, it } from 'node:test';
+import { type ConformanceOptions, resolveOptions, runCase, selectCases } from './run-conformance.js';
+import type { Target } from './target.js';
+
+/**
+ * Registers the kit with `node:test`: one `describe` for the store, one test
+ * per case, named after its level, id and title.
+ *
+ * @example
+ * ```ts
+ * import { describeEventStore } from '@hume/conformance/node-test';
+ * import { MemoryEventStore } from '@hume/memory';
+ *
+ * describeEventStore('memory', () => new MemoryEventStore());
+ * ```
+ */
+export function describeEventStore(name: string, target: Target, options: ConformanceOptions = {}): void {
+  const resolved = resolveOptions({ name, ...options });
+  void describe(`${name} keeps the Hume contract`, () => {
+    for (const entry of selectCases(resolved)) {
+      void it(`${entry.level} ${entry.id}: ${entry.title}`, { timeout: resolved.timeoutMs + 5_000 }, async (context) => {
+        const report = await runCase(target, entry, resolved);
+        if (report.status === 'skip') context.skip(report.message);
+        if (report.status === 'fail') throw new Error(`${report.message}\nif this fails, ${report.hint}`);
+      });
+    }
+  });
+}
+
+export type { ConformanceOptions } from './run-conformance.js';
+export type { Target } from './target.js';

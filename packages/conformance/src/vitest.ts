@@ -1,0 +1,33 @@
+import { describe, it } from 'vitest';
+import { type ConformanceOptions, resolveOptions, runCase, selectCases } from './run-conformance.js';
+import type { Target } from './target.js';
+
+/**
+ * Registers the kit with vitest: one `describe` for the store, one test per
+ * case, named `MUST C2.4-smaller-expect-conflicts: …`. A failing case fails
+ * its test with what was expected, what was seen and a hint; a case the
+ * target cannot run is skipped.
+ *
+ * @example
+ * ```ts
+ * import { describeEventStore } from '@hume/conformance/vitest';
+ * import { MemoryEventStore } from '@hume/memory';
+ *
+ * describeEventStore('memory', () => new MemoryEventStore());
+ * ```
+ */
+export function describeEventStore(name: string, target: Target, options: ConformanceOptions = {}): void {
+  const resolved = resolveOptions({ name, ...options });
+  describe(`${name} keeps the Hume contract`, () => {
+    for (const entry of selectCases(resolved)) {
+      it(`${entry.level} ${entry.id}: ${entry.title}`, { timeout: resolved.timeoutMs + 5_000 }, async (context) => {
+        const report = await runCase(target, entry, resolved);
+        if (report.status === 'skip') context.skip(report.message);
+        if (report.status === 'fail') throw new Error(`${report.message}\nif this fails, ${report.hint}`);
+      });
+    }
+  });
+}
+
+export type { ConformanceOptions } from './run-conformance.js';
+export type { Target } from './target.js';

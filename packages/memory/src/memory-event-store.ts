@@ -1,0 +1,101 @@
+import {
+  type AppendResult,
+  checkAppend,
+  checkEvents,
+  type Event,
+  type EventStore,
+  type Json,
+  type JsonShaped,
+  type Seq,
+  StoreClosedError,
+  UnexpectedSeqError,
+} from '@hume/core';
+import { deepFreeze } from './deep-freeze.js';
+import type { MemoryOptions } from './memory-options.js';
+
+/**
+ * An event store that keeps each stream as an array in this process. Appends
+ * are O(1) and atomic (no await between the check and the write); reads walk
+ * the array by index, a page per step. Stored events are deep-frozen copies,
+ * handed out as they are: mutating one throws in strict mode and never
+ * changes the store.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryEventStore();
+ * await store.append('cart-1', { type: 'opened' }, 0);
+ * for await (const event of store.events('cart-1')) console.log(event);
+ * ```
+ */
+export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventStore<P> {
+  readonly #streams = new Map<string, Event<P>[]>();
+  readonly #pageSize: number;
+  #closed = false;
+
+  constructor(options: MemoryOptions = {}) {
+    const { pageSize = 256 } = options;
+    if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer (got ${pageSize})`);
+    this.#pageSize = pageSize;
+  }
+
+  /**
+   * Appends `payload` at the stream's last seq + 1, when `expect` (if given)
+   * equals the last seq.
+   *
+   * @example
+   * ```ts
+   * const result = await store.append('cart-1', { type: 'item-added', sku: 'a1' }, 1);
+   * ```
+   */
+  async append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
+    if (this.#closed) throw new StoreClosedError('append');
+    const invalid = checkAppend(stream, payload, expect);
+    if (invalid) return { ok: false, error: invalid };
+    // From here to the push there is no await, so concurrent appends cannot interleave.
+    const events = this.#streams.get(stream) ?? [];
+    const last = events.length;
+    if (expect != null && expect !== last) return { ok: false, error: new UnexpectedSeqError(stream, expect, last) };
+    const seq = last + 1;
+    // JSON text in and out: the copy shares nothing with the caller and is exactly what JSON keeps (-0 becomes 0).
+    events.push(deepFreeze({ seq, payload: JSON.parse(JSON.stringify(payload)) as P }));
+    if (last === 0) this.#streams.set(stream, events);
+    return { ok: true, seq };
+  }
+
+  /**
+   * Yields the stream's events after `from`, ascending.
+   *
+   * @example
+   * ```ts
+   * for await (const { seq, payload } of store.events('cart-1', 10)) apply(seq, payload);
+   * ```
+   */
+  async *events(stream: string, from: Seq = 0): AsyncGenerator<Event<P>, void, undefined> {
+    if (this.#closed) throw new StoreClosedError('events');
+    const invalid = checkEvents(stream, from);
+    if (invalid) throw invalid;
+    let next = from;
+    for (;;) {
+      if (this.#closed) throw new StoreClosedError('events');
+      // Looked up per page: the stream may have been created or grown since the last one.
+      const page = this.#streams.get(stream)?.slice(next, next + this.#pageSize) ?? [];
+      for (const event of page) yield event;
+      if (page.length < this.#pageSize) return;
+      next += page.length;
+    }
+  }
+
+  /**
+   * Drops every event and refuses further calls with code `CLOSED`.
+   * Idempotent.
+   *
+   * @example
+   * ```ts
+   * await store.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#streams.clear();
+  }
+}
