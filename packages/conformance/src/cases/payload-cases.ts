@@ -83,7 +83,7 @@ export const payloadCases = defineCases([
           2 ** 60,
           1e21,
           -1e-7,
-          123456789.123456789,
+          123456789.12345679,
         ],
       });
     },

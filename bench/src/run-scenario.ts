@@ -1,0 +1,67 @@
+import type { Scenario } from './scenario.js';
+
+export interface ContenderResult {
+  readonly name: string;
+  /** Median ops per second over the rounds. */
+  readonly opsPerSecond: number;
+  readonly roundsOpsPerSecond: readonly number[];
+}
+
+export interface RatioResult {
+  readonly numerator: string;
+  readonly denominator: string;
+  readonly ratio: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly met: boolean;
+}
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly unit: string;
+  readonly ops: number;
+  readonly contenders: readonly ContenderResult[];
+  readonly ratios: readonly RatioResult[];
+}
+
+/**
+ * Runs a scenario: set up every contender, one untimed warm-up round each,
+ * then `rounds` timed rounds interleaved A, B, A, B …; medians and ratios.
+ */
+export async function runScenario(scenario: Scenario, onRound?: (done: number, total: number) => void): Promise<ScenarioResult> {
+  const { contenders, rounds, ops } = scenario;
+  for (const contender of contenders) await contender.setup?.();
+  try {
+    for (const contender of contenders) await contender.run(Math.max(1, Math.floor(ops / 10)));
+    const samples = contenders.map(() => [] as number[]);
+    for (let round = 0; round < rounds; round++) {
+      for (const [index, contender] of contenders.entries()) {
+        globalThis.gc?.();
+        const started = process.hrtime.bigint();
+        await contender.run(ops);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        samples[index]?.push(ops / seconds);
+        onRound?.(round * contenders.length + index + 1, rounds * contenders.length);
+      }
+    }
+    const results = contenders.map((contender, index) => {
+      const rounds = samples[index] ?? [];
+      return { name: contender.name, opsPerSecond: median(rounds), roundsOpsPerSecond: rounds };
+    });
+    const byName = new Map(results.map((result) => [result.name, result.opsPerSecond]));
+    const ratios = (scenario.targets ?? []).map((target) => {
+      const ratio = (byName.get(target.numerator) ?? Number.NaN) / (byName.get(target.denominator) ?? Number.NaN);
+      const met = (target.min === undefined || ratio >= target.min) && (target.max === undefined || ratio <= target.max);
+      return { ...target, ratio, met };
+    });
+    return { name: scenario.name, unit: scenario.unit, ops, contenders: results, ratios };
+  } finally {
+    for (const contender of contenders) await contender.teardown?.();
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}

@@ -1,0 +1,46 @@
+/** One way of doing a scenario's work: the raw driver, or one of our adapters. */
+export interface Contender {
+  readonly name: string;
+  /** Runs before the first round (create tables, open connections, fill streams). */
+  setup?(): Promise<void>;
+  /** Does `ops` operations. Timed. */
+  run(ops: number): Promise<void>;
+  /** Runs after the last round. */
+  teardown?(): Promise<void>;
+}
+
+/** A target ratio between two contenders' throughput, as the issues set it. */
+export interface RatioTarget {
+  /** `numerator / denominator` is printed, e.g. adapter / raw. */
+  readonly numerator: string;
+  readonly denominator: string;
+  /** The ratio must be at least this (throughput), or at most `max` (cost). */
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** A unit of comparison: the same work, done by each contender in turn. */
+export interface Scenario {
+  readonly name: string;
+  /** What one op is, for the printout: "append", "event read". */
+  readonly unit: string;
+  /** Ops per timed round. */
+  readonly ops: number;
+  /** Timed rounds per contender; they alternate A, B, A, B … so drift hits all alike. */
+  readonly rounds: number;
+  readonly contenders: readonly Contender[];
+  readonly targets?: readonly RatioTarget[];
+}
+
+/** A group of scenarios sharing setup, e.g. everything SQLite. */
+export interface Suite {
+  readonly name: string;
+  scenarios(options: SuiteOptions): Promise<readonly Scenario[]>;
+  /** Releases what the suite's scenarios share (a server, a temp folder). */
+  close?(): Promise<void>;
+}
+
+export interface SuiteOptions {
+  /** Tiny sizes: proves the harness runs, measures nothing. */
+  readonly smoke: boolean;
+}
