@@ -1,0 +1,76 @@
+import { describeValue } from '@hume/core';
+
+/**
+ * When an acknowledged append is safe:
+ * - `'full'` (`synchronous=FULL`): on disk before `append` resolves; survives
+ *   a crash of the process and of the machine (power loss).
+ * - `'normal'` (`synchronous=NORMAL`): survives a crash of the process; a
+ *   power loss may drop the last appends acknowledged before it, never leave
+ *   a partial one. Several times faster per append.
+ */
+export type SqliteDurability = 'full' | 'normal';
+
+/** Options of {@link SqliteEventStore}. */
+export interface SqliteOptions {
+  /**
+   * Prefix of the store's tables (`<prefix>events`, `<prefix>schema`), so
+   * several stores, or other tables of yours, can share one file. Letters,
+   * digits and `_`, starting with a letter or `_`. Default `'hume_'`.
+   */
+  readonly tablePrefix?: string;
+  /** See {@link SqliteDurability}. Default `'full'`. */
+  readonly durability?: SqliteDurability;
+  /** How many events a read fetches per page (one query each). Default 512. */
+  readonly pageSize?: number;
+  /**
+   * How long, in milliseconds, a call waits for another connection's write
+   * lock before it rejects with code `BACKEND`. Default 5 000.
+   */
+  readonly busyTimeout?: number;
+}
+
+/** The options with their defaults filled in and checked. */
+export interface ResolvedSqliteOptions {
+  readonly tablePrefix: string;
+  readonly durability: SqliteDurability;
+  readonly pageSize: number;
+  readonly busyTimeout: number;
+}
+
+const identifier = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * Fills in the defaults and checks every option, naming the option and the
+ * reason: a prefix is spliced into SQL, so it must be a plain identifier.
+ *
+ * @example
+ * ```ts
+ * resolveSqliteOptions({ tablePrefix: 'a b' }); // TypeError: options.tablePrefix must be …
+ * ```
+ */
+export function resolveSqliteOptions(options: SqliteOptions = {}): ResolvedSqliteOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`options must be an object (got ${describeValue(options)})`);
+  }
+  const { tablePrefix = 'hume_', durability = 'full', pageSize = 512, busyTimeout = 5_000 } = options;
+  if (typeof tablePrefix !== 'string' || !identifier.test(tablePrefix)) {
+    throw new TypeError(
+      `options.tablePrefix must be 1 to 63 letters, digits or underscores, not starting with a digit (got ${describeValue(tablePrefix)})`,
+    );
+  }
+  if (tablePrefix.toLowerCase().startsWith('sqlite_')) {
+    throw new TypeError(`options.tablePrefix must not start with "sqlite_", which SQLite reserves (got ${describeValue(tablePrefix)})`);
+  }
+  if (durability !== 'full' && durability !== 'normal') {
+    throw new TypeError(`options.durability must be 'full' or 'normal' (got ${describeValue(durability)})`);
+  }
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
+    throw new RangeError(`options.pageSize must be a positive integer (got ${describeValue(pageSize)})`);
+  }
+  if (!Number.isSafeInteger(busyTimeout) || busyTimeout < 0 || busyTimeout > 2 ** 31 - 1) {
+    throw new RangeError(
+      `options.busyTimeout must be an integer number of milliseconds from 0 to 2147483647 (got ${describeValue(busyTimeout)})`,
+    );
+  }
+  return Object.freeze({ tablePrefix, durability, pageSize, busyTimeout });
+}

@@ -1,0 +1,56 @@
+import { HumeError } from '@hume/core';
+import type { SqliteDatabase } from './sqlite-database.js';
+
+/**
+ * The schema version this release writes and reads. A later release that
+ * changes the tables bumps it and migrates files that carry an older one.
+ */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+/** The quoted names of one store's tables. */
+export interface SqliteTables {
+  readonly events: string;
+  readonly schema: string;
+}
+
+/** The tables of the store with this (already validated) prefix, quoted for SQL. */
+export function sqliteTables(prefix: string): SqliteTables {
+  return { events: `"${prefix}events"`, schema: `"${prefix}schema"` };
+}
+
+/**
+ * Creates the store's tables if they are missing and records the schema
+ * version, or checks the recorded one. It runs under `BEGIN IMMEDIATE`, so
+ * processes that open a new file at once take turns: the first creates,
+ * the others find the tables made.
+ *
+ * `WITHOUT ROWID` with the primary key `(stream, seq)` keeps each stream's
+ * events together in key order: the last seq is one index seek, and a read
+ * page is one range scan.
+ */
+export function ensureSqliteSchema(db: SqliteDatabase, tables: SqliteTables): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${tables.events} (
+        stream TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (stream, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${tables.schema} (version INTEGER NOT NULL);
+      INSERT INTO ${tables.schema} (version) SELECT ${SQLITE_SCHEMA_VERSION} WHERE NOT EXISTS (SELECT 1 FROM ${tables.schema});`,
+    );
+    const row = db.prepare(`SELECT max(version) AS version FROM ${tables.schema}`).safeIntegers(false).get() as { version: number };
+    if (row.version > SQLITE_SCHEMA_VERSION) {
+      throw new HumeError(
+        'BACKEND',
+        `table ${tables.schema} records schema version ${row.version}, newer than the ${SQLITE_SCHEMA_VERSION} this @hume/sqlite knows: upgrade @hume/sqlite to open this file`,
+      );
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
