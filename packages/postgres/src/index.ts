@@ -1,0 +1,4 @@
+export type { MigrateResult } from './migrate-result.js';
+export { PostgresEventStore } from './postgres-event-store.js';
+export type { PostgresOptions } from './postgres-options.js';
+export { SCHEMA_VERSION } from './postgres-schema.js';

@@ -1,0 +1,18 @@
+/**
+ * Converts a `bigint` column, which the driver hands over as text, to a
+ * seq. A value past `Number.MAX_SAFE_INTEGER` is refused rather than
+ * rounded: two different seqs must never read back as one.
+ *
+ * @example
+ * ```ts
+ * parseSeq('42'); // 42
+ * parseSeq('9007199254740993'); // throws RangeError
+ * ```
+ */
+export function parseSeq(text: unknown): number {
+  const seq = typeof text === 'string' && /^[0-9]{1,16}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(seq)) {
+    throw new RangeError(`seq ${String(text)} from the database is not a safe integer; Hume seqs stop at Number.MAX_SAFE_INTEGER`);
+  }
+  return seq;
+}

@@ -1,0 +1,63 @@
+/** SQLSTATEs after which the same statement may simply run again: nothing was changed. */
+const retryable: ReadonlySet<string> = new Set([
+  '40001', // serialization_failure: CockroachDB and YugabyteDB run SERIALIZABLE and may abort either writer
+  '40P01', // deadlock_detected
+]);
+
+/** How many times a statement that failed with a retryable SQLSTATE runs again. */
+export const MAX_RETRIES = 5;
+
+/**
+ * Tells whether a driver error is a serialization failure or a deadlock,
+ * which roll back the whole statement and may be retried.
+ *
+ * @example
+ * ```ts
+ * if (isRetryable(error) && attempt < MAX_RETRIES) continue;
+ * ```
+ */
+export function isRetryable(error: unknown): boolean {
+  return retryable.has(sqlState(error) ?? '');
+}
+
+/**
+ * Tells whether a driver error means the connection itself was lost
+ * (terminated by the server, reset, refused) rather than a statement
+ * failing on a healthy connection. Only reads retry on those: an append
+ * whose connection died has an unknown outcome.
+ *
+ * @example
+ * ```ts
+ * if (isConnectionLost(error) && !retried) return readPageAgain();
+ * ```
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const state = sqlState(error);
+  if (state !== undefined) return state.startsWith('08') || state === '57P01' || state === '57P02' || state === '57P03';
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|Client has encountered a connection error/i.test(message);
+}
+
+/**
+ * The SQLSTATE of a server error (`'40001'`), or `undefined` for errors that
+ * did not come from the server.
+ *
+ * @example
+ * ```ts
+ * if (sqlState(error) === '42P01') console.log('run migrate() first');
+ * ```
+ */
+export function sqlState(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const { code } = error as { code: unknown };
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Waits a little before a retry, longer after each attempt and with jitter,
+ * so that two writers that aborted each other do not collide again.
+ */
+export function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * 2 ** attempt * 5;
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

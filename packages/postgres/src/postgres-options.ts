@@ -1,0 +1,55 @@
+import { quoteIdentifier } from './postgres-identifier.js';
+
+/** Options of {@link PostgresEventStore}. */
+export interface PostgresOptions {
+  /** The schema that holds the tables; `migrate()` creates it when missing. Default `'public'`. */
+  readonly schema?: string;
+  /**
+   * Put before each table name: `hume_events`, `hume_streams`,
+   * `hume_migrations`. Lowercase letters, digits and `_`. Default `'hume_'`.
+   */
+  readonly tablePrefix?: string;
+  /** Events fetched per query by a read; a read holds one page in memory. Default 1000. */
+  readonly readPageSize?: number;
+}
+
+/** The SQL names and sizes a store works with, checked and quoted once. */
+export interface ResolvedOptions {
+  readonly schema: string;
+  readonly tablePrefix: string;
+  /** `"schema"."prefix_events"` and its siblings, quoted. */
+  readonly events: string;
+  readonly streams: string;
+  readonly migrations: string;
+  readonly readPageSize: number;
+}
+
+// The longest table suffix, so that no name made from the prefix is cut at 63 bytes.
+const longestSuffix = 'migrations'.length;
+
+/**
+ * Checks options and quotes the table names. Throws a `RangeError` naming
+ * the option when one is refused.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ schema: 'billing' }).events; // '"billing"."hume_events"'
+ * ```
+ */
+export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
+  const { schema = 'public', tablePrefix = 'hume_', readPageSize = 1000 } = options;
+  const quotedSchema = quoteIdentifier('schema', schema);
+  if (tablePrefix !== '') quoteIdentifier('tablePrefix', tablePrefix, longestSuffix);
+  if (!Number.isSafeInteger(readPageSize) || readPageSize < 1 || readPageSize > 1_000_000) {
+    throw new RangeError(`readPageSize must be an integer from 1 to 1000000 (got ${String(readPageSize)})`);
+  }
+  const table = (name: string): string => `${quotedSchema}.${quoteIdentifier('tablePrefix', `${tablePrefix}${name}`)}`;
+  return Object.freeze({
+    schema,
+    tablePrefix,
+    events: table('events'),
+    streams: table('streams'),
+    migrations: table('migrations'),
+    readPageSize,
+  });
+}
