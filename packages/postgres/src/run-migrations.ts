@@ -7,12 +7,12 @@ import { rawTypes } from './raw-types.js';
 
 /**
  * SQLSTATEs of a migration that lost a race with another process running
- * the same step: the catalog's own unique index (a table or schema created
+ * the same step: the catalog's own unique indexes (a table, its row type or a schema created
  * at the same moment), a version recorded twice, or a serialization abort.
  * Each rolls the whole transaction back, and the next attempt finds the
  * winner's work done.
  */
-const lostRace: ReadonlySet<string> = new Set(['23505', '42P06', '42P07', '40001', '40P01']);
+const lostRace: ReadonlySet<string> = new Set(['23505', '42P06', '42P07', '42710', '40001', '40P01']);
 const MAX_ATTEMPTS = 10;
 
 /**

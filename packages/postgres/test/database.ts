@@ -47,8 +47,10 @@ export async function terminateSessions(applicationName: string): Promise<number
 
 /** The seqs stored for a stream, read with plain SQL. */
 export async function storedSeqs(schema: string, stream: string): Promise<number[]> {
-  const rows = await admin<{ seq: string }>(`SELECT seq::text FROM "${schema}".hume_events WHERE stream = $1 ORDER BY seq`, [stream]);
-  return rows.map((row) => Number(row.seq));
+  const rows = await admin<{ text: string }>(`SELECT seq::text AS text FROM "${schema}".hume_events WHERE stream = $1 ORDER BY seq`, [
+    stream,
+  ]);
+  return rows.map((row) => Number(row.text));
 }
 
 export function range(from: number, to: number): number[] {

@@ -20,8 +20,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const schemaPrefix = `hume_t${randomBytes(4).toString('hex')}`;
-  let server: PostgresServer | undefined;
-  const databaseUrl = process.env.DATABASE_URL || (server = await startPostgres({ settings: fastSettings })).url;
+  const server: PostgresServer | undefined = process.env.DATABASE_URL ? undefined : await startPostgres({ settings: fastSettings });
+  const databaseUrl = server?.url ?? process.env.DATABASE_URL ?? '';
   if (server) console.log(`[@hume/postgres tests] embedded PostgreSQL ${server.version} at ${server.url}`);
   else console.log(`[@hume/postgres tests] PostgreSQL from DATABASE_URL, schemas ${schemaPrefix}_*`);
   project.provide('databaseUrl', databaseUrl);

@@ -1,0 +1,50 @@
+import { PostgresEventStore } from '@hume/postgres';
+import { describe, expect, it } from 'vitest';
+import { admin, databaseUrl, newPool, schemaName } from './database.js';
+
+describe('options', () => {
+  it.each([
+    ['an uppercase schema', { schema: 'Events' }, /schema must be lowercase/],
+    ['a quote in the schema', { schema: 'x"; DROP TABLE users; --' }, /schema must be lowercase/],
+    ['a space in the schema', { schema: 'my events' }, /schema must be lowercase/],
+    ['an empty schema', { schema: '' }, /schema must be lowercase/],
+    ['a schema starting with a digit', { schema: '1events' }, /schema must be lowercase/],
+    ['a non-ASCII schema', { schema: 'événements' }, /schema must be lowercase/],
+    ['a schema longer than 63 bytes', { schema: 'a'.repeat(64) }, /schema must be at most 63/],
+    ['a dot in the table prefix', { tablePrefix: 'a.b_' }, /tablePrefix must be lowercase/],
+    ['a table prefix that makes names past 63 bytes', { tablePrefix: 'p'.repeat(60) }, /tablePrefix must be at most 53/],
+    ['a zero page size', { readPageSize: 0 }, /readPageSize must be an integer/],
+    ['a fractional page size', { readPageSize: 2.5 }, /readPageSize must be an integer/],
+  ])('refuses %s with a RangeError naming the option', (_, options, message) => {
+    expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(message);
+    expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(RangeError);
+  });
+
+  it('refuses something that is neither a pool nor a connection string', () => {
+    expect(() => new PostgresEventStore({} as never)).toThrow(/pool must be a pg.Pool or a connection string/);
+  });
+
+  it('puts the tables in the schema, under the prefix, given', async () => {
+    const schema = schemaName('custom');
+    const store = new PostgresEventStore(databaseUrl, { schema, tablePrefix: 'billing_' });
+    try {
+      await store.migrate();
+      expect(await store.append('invoice-1', { total: 10 }, 0)).toEqual({ ok: true, seq: 1 });
+      const tables = await admin<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1', [schema]);
+      expect(tables.map((table) => table.tablename)).toEqual(['billing_events', 'billing_migrations', 'billing_streams']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('leaves a pool it was given open on close(), and ends one it created', async () => {
+    const pool = newPool();
+    const borrowing = new PostgresEventStore(pool, { schema: schemaName('custom'), tablePrefix: 'billing_' });
+    await borrowing.append('invoice-2', { total: 1 });
+    await borrowing.close();
+    expect(pool.ended).toBe(false);
+    expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await pool.end();
+    await expect(borrowing.append('invoice-2', { total: 2 })).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+});
