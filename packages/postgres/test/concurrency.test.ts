@@ -53,7 +53,7 @@ describe('appends from separate processes', () => {
   it('gives 4 processes appending 150 events each to one stream the seqs 1…600, each once', async () => {
     const worker = fileURLToPath(new URL('./fixtures/append-worker.mjs', import.meta.url));
     const outputs = await Promise.all(
-      range(1, 4).map((n) =>
+      range(1, 4).map(() =>
         promisify(execFile)(process.execPath, [worker, databaseUrl, schema, 'cross-process', '150'], { timeout: 60_000 }),
       ),
     );
