@@ -29,11 +29,12 @@ export const appendCases = defineCases([
     id: 'C1.2-streams-are-independent',
     level: 'MUST',
     title: 'appends to one stream do not change the seqs or events of another',
-    hint: 'check that the seq counter and the read are keyed by stream, and that a prefix of a name is not the same stream',
+    hint: 'check that the seq counter and the read are keyed by the whole stream name: not a prefix, not a name cut to a column width',
     async run({ store, stream }) {
       const a = stream('a');
       const b = stream('b');
       const prefix = a.slice(0, -1);
+      const long = `${a}-${'x'.repeat(900)}`;
       assertEqual(await appendOk(store, a, 'a1'), 1, 'seq of the first event of stream a');
       assertEqual(await appendOk(store, b, 'b1'), 1, 'seq of the first event of stream b');
       assertEqual(await appendOk(store, a, 'a2'), 2, 'seq of the second event of stream a');
@@ -48,6 +49,13 @@ export const appendCases = defineCases([
       );
       assertEqual(await contents(store, b), [[1, 'b1']], 'stream b');
       assertEqual(await contents(store, prefix), [[1, 'p1']], 'the prefix stream');
+      assertEqual(await appendOk(store, `${long}1`, 'l1'), 1, 'seq of the first event of a long stream name');
+      assertEqual(
+        await appendOk(store, `${long}2`, 'l2'),
+        1,
+        'seq of the first event of a long name that differs only in its last character',
+      );
+      assertEqual(await contents(store, `${long}1`), [[1, 'l1']], 'the first long stream');
     },
   },
 ]);

@@ -1,0 +1,99 @@
+// The CLI runs on a target module that lives outside the repository and
+// exits non-zero when a MUST case fails.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { ConformanceReport } from '@hume/conformance';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const core = pathToFileURL(fileURLToPath(new URL('../../core/dist/index.js', import.meta.url))).href;
+
+/** A plain-JS store, written to a temp folder: correct, or with `expect` ignored when `broken`. */
+const storeModule = (broken: boolean) => `
+import { UnexpectedSeqError, checkAppend, checkEvents } from '${core}';
+
+class ArrayStore {
+  streams = new Map();
+  async append(stream, payload, expect) {
+    const invalid = checkAppend(stream, payload, expect);
+    if (invalid) return { ok: false, error: invalid };
+    const events = this.streams.get(stream) ?? [];
+    this.streams.set(stream, events);
+    if (${broken ? 'false' : 'expect != null'} && expect !== events.length) {
+      return { ok: false, error: new UnexpectedSeqError(stream, expect, events.length) };
+    }
+    events.push({ seq: events.length + 1, payload: JSON.parse(JSON.stringify(payload)) });
+    return { ok: true, seq: events.length };
+  }
+  async *events(stream, from = 0) {
+    const invalid = checkEvents(stream, from);
+    if (invalid) throw invalid;
+    for (const event of (this.streams.get(stream) ?? []).slice(from)) yield structuredClone(event);
+  }
+}
+
+export default { create: () => new ArrayStore() };
+`;
+
+let folder = '';
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'hume-cli-'));
+  await writeFile(join(folder, 'good.mjs'), storeModule(false));
+  await writeFile(join(folder, 'broken.mjs'), storeModule(true));
+  await writeFile(join(folder, 'not-a-target.mjs'), 'export default 42;\n');
+});
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+async function cliRun(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: folder });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr };
+  }
+}
+
+describe('hume-conformance', () => {
+  it('passes a conforming module given by a relative path, with a readable summary', async () => {
+    const { code, stdout } = await cliRun('./good.mjs', '--long-stream', '300');
+    expect(stdout).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/m);
+    expect(stdout).toContain('conforms to contract 1.0');
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 for a module that ignores expect and names the clauses it broke', async () => {
+    const { code, stdout } = await cliRun(join(folder, 'broken.mjs'), '--long-stream', '300');
+    expect(code).toBe(1);
+    expect(stdout).toContain('✗ MUST   C2.5-concurrent-appends-with-one-expect-have-one-winner');
+    expect(stdout).toContain('if this fails, check');
+    expect(stdout).toMatch(/does not conform: \d+ MUST cases failed/);
+  });
+
+  it('prints the report as JSON with --json, filtered by --grep', async () => {
+    const { code, stdout } = await cliRun('./broken.mjs', '--json', '--grep', 'C2.4');
+    const report = JSON.parse(stdout) as ConformanceReport;
+    expect(code).toBe(1);
+    expect(report.contract).toBe('1.0');
+    expect(report.cases.map((c) => [c.id, c.status])).toEqual([
+      ['C2.4-smaller-expect-conflicts', 'fail'],
+      ['C2.4-larger-expect-conflicts', 'fail'],
+    ]);
+  });
+
+  it('exits 2 with usage for a missing module argument or a module that exports no target', async () => {
+    const missing = await cliRun();
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Usage: hume-conformance <module>');
+    const wrong = await cliRun('./not-a-target.mjs');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('must export by default a function that returns an event store');
+  });
+});
