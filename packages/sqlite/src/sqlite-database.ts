@@ -26,5 +26,6 @@ export interface SqliteStatement {
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
   raw(toggle?: boolean): this;
+  pluck(toggle?: boolean): this;
   safeIntegers(toggle?: boolean): this;
 }

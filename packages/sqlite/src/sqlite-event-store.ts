@@ -7,13 +7,15 @@ import {
   type EventStore,
   type Json,
   type JsonShaped,
-  pagedEvents,
   type Seq,
   StoreClosedError,
   UnexpectedSeqError,
 } from '@hume/core';
+import { LastSeqCache } from './last-seq-cache.js';
 import { describeCause, openSqliteDatabase } from './open-sqlite-database.js';
+import { parseSqlitePage, type SqlitePageRow } from './parse-sqlite-page.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteEventIterator } from './sqlite-event-iterator.js';
 import { type ResolvedSqliteOptions, resolveSqliteOptions, type SqliteOptions } from './sqlite-options.js';
 import { ensureSqliteSchema, sqliteTables } from './sqlite-schema.js';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
@@ -42,6 +44,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   readonly #owned: boolean;
   readonly #options: ResolvedSqliteOptions;
   readonly #sql: SqliteStatements;
+  readonly #lastSeqs = new LastSeqCache(4_096);
   #closed = false;
 
   /**
@@ -94,31 +97,53 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     // Stored as JSON text: -0 becomes 0 as the contract says, and nothing is shared with the caller.
     const json = JSON.stringify(payload);
     try {
-      if (expect == null) {
-        const row = this.#sql.appendNext.get(stream, json, stream) as { seq: number };
-        return { ok: true, seq: row.seq };
-      }
-      return this.#appendExpecting(stream, json, expect);
+      return this.#appendGuessing(stream, json, expect) ?? this.#appendLocked(stream, json, expect);
     } catch (error) {
       throw new BackendError(`append to stream ${JSON.stringify(stream)} failed: ${describeCause(error)}`, error);
     }
   }
 
-  /** The check and the insert under one `BEGIN IMMEDIATE`, so `actual` is the last seq the check saw. */
-  #appendExpecting(stream: string, json: string, expect: Seq): AppendResult {
+  /**
+   * The fast path, one INSERT like a hand-written one: when this store knows
+   * the stream's last seq (from its own last append to it), it inserts at the
+   * next seq directly. Seqs are gap-free, so the row at last + 1 exists
+   * exactly when someone else appended since; then the primary key refuses
+   * the insert and `undefined` sends the append down the locked path.
+   */
+  #appendGuessing(stream: string, json: string, expect: Seq | null | undefined): AppendResult | undefined {
+    const known = this.#lastSeqs.get(stream);
+    if (known === undefined || (expect != null && expect !== known)) return undefined;
+    try {
+      this.#sql.insert.run(stream, known + 1, json);
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
+      throw error;
+    }
+    this.#lastSeqs.set(stream, known + 1);
+    return { ok: true, seq: known + 1 };
+  }
+
+  /**
+   * The sure path: BEGIN IMMEDIATE takes the write lock before the last seq
+   * is read, so writers in other connections and processes queue on the busy
+   * timeout instead of racing, and a conflict's `actual` is what the check saw.
+   */
+  #appendLocked(stream: string, json: string, expect: Seq | null | undefined): AppendResult {
     const sql = this.#sql;
     sql.begin.run();
     try {
-      const { last } = sql.lastSeq.get(stream) as { last: number };
-      if (last !== expect) {
+      const last = (sql.lastSeq.get(stream) as number | null) ?? 0;
+      if (expect != null && expect !== last) {
         sql.rollback.run();
+        this.#lastSeqs.set(stream, last);
         return { ok: false, error: new UnexpectedSeqError(stream, expect, last) };
       }
       sql.insert.run(stream, last + 1, json);
       sql.commit.run();
+      this.#lastSeqs.set(stream, last + 1);
       return { ok: true, seq: last + 1 };
     } catch (error) {
-      // A failed COMMIT can leave the transaction open; roll back so the connection stays usable.
+      // A failed statement or COMMIT can leave the transaction open: roll back so the connection stays usable.
       if (this.#db.open && this.#db.inTransaction) sql.rollback.run();
       throw error;
     }
@@ -133,27 +158,27 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
    * for await (const { seq, payload } of store.events('cart-1', 10)) apply(seq, payload);
    * ```
    */
-  async *events(stream: string, from: Seq = 0): AsyncGenerator<Event<P>, void, undefined> {
-    if (this.#closed) throw new StoreClosedError('events');
-    const invalid = checkEvents(stream, from);
-    if (invalid) throw invalid;
-    yield* pagedEvents((after, limit) => this.#readPage(stream, after, limit), from, this.#options.pageSize);
+  events(stream: string, from: Seq = 0): AsyncIterableIterator<Event<P>> {
+    // Checked on the first next(), never here: a bad argument must reject, not throw (C7.5).
+    let checked = false;
+    const readPage = (after: Seq, limit: number): Event<P>[] => {
+      if (this.#closed) throw new StoreClosedError('events');
+      if (!checked) {
+        const invalid = checkEvents(stream, from);
+        if (invalid) throw invalid;
+        checked = true;
+      }
+      return this.#readPage(stream, after, limit);
+    };
+    return new SqliteEventIterator(readPage, from, this.#options.pageSize);
   }
 
   #readPage(stream: string, after: Seq, limit: number): Event<P>[] {
-    if (this.#closed) throw new StoreClosedError('events');
-    let rows: [number, string][];
     try {
-      rows = this.#sql.page.all(stream, after, limit) as [number, string][];
+      return parseSqlitePage<P>(this.#sql.page.all(stream, after, limit) as SqlitePageRow[]);
     } catch (error) {
       throw new BackendError(`reading stream ${JSON.stringify(stream)} after seq ${after} failed: ${describeCause(error)}`, error);
     }
-    const events = new Array<Event<P>>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const [seq, payload] = rows[i]!;
-      events[i] = { seq, payload: JSON.parse(payload) as P };
-    }
-    return events;
   }
 
   /**
@@ -169,6 +194,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#lastSeqs.clear();
     if (!this.#owned || !this.#db.open) return;
     try {
       this.#db.close();

@@ -72,6 +72,32 @@ describe('reopening a file', () => {
   }
 });
 
+describe('two stores on one file', () => {
+  it("take turns on one stream with gap-free seqs, each seeing the other's appends in its conflicts", async () => {
+    const file = newFile();
+    const a = new SqliteEventStore(file);
+    const b = new SqliteEventStore(file);
+    const seqs: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const [first, second] = i % 3 === 0 ? [b, a] : [a, b];
+      for (const store of [first, second, first]) {
+        const result = await store.append('s', { i });
+        if (!result.ok) throw result.error;
+        seqs.push(result.seq);
+      }
+    }
+    expect(seqs).toEqual(range(1, 60));
+    // a last appended at 59 (i = 19 is not a multiple of 3): b's knowledge is stale, and its expect is checked against the file.
+    expect(await b.append('s', 'stale', 59)).toMatchObject({ ok: false, error: { code: 'UNEXPECTED_SEQ', expected: 59, actual: 60 } });
+    expect(await b.append('s', 'fresh', 60)).toEqual({ ok: true, seq: 61 });
+    expect(await a.append('s', 'after b', 60)).toMatchObject({ ok: false, error: { actual: 61 } });
+    expect(await a.append('s', 'after b')).toEqual({ ok: true, seq: 62 });
+    expect((await collect(a.events('s'))).map((event) => event.seq)).toEqual(range(1, 62));
+    await a.close();
+    await b.close();
+  });
+});
+
 describe('paged reads', () => {
   it('read every event across page boundaries, from any from', async () => {
     const store = new SqliteEventStore(newFile(), { pageSize: 3 });

@@ -1,0 +1,52 @@
+// The raw better-sqlite3 side of the SQLite benchmarks: what a user would
+// write by hand on the same table, with the same pragmas.
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+
+/** The pragmas both sides run with. */
+export function setPragmas(db: SqliteDatabase, synchronous: 'FULL' | 'NORMAL'): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma(`synchronous = ${synchronous}`);
+}
+
+/** The adapter's table, made by hand for the raw side. */
+export function createEventsTable(db: SqliteDatabase): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS hume_events (
+    stream TEXT NOT NULL, seq INTEGER NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (stream, seq)
+  ) WITHOUT ROWID`);
+}
+
+/** Writes `count` events to `stream` in one transaction: setup, not measured. */
+export function fillStream(db: SqliteDatabase, stream: string, count: number, payload: unknown): void {
+  const insert = db.prepare('INSERT INTO hume_events (stream, seq, payload) VALUES (?, ?, ?)');
+  const json = JSON.stringify(payload);
+  db.transaction(() => {
+    for (let seq = 1; seq <= count; seq++) insert.run(stream, seq, json);
+  })();
+}
+
+/**
+ * Keyset pages with JSON.parse, each event handed to `onEvent`: the raw
+ * read the adapter is measured against. Returns how many events it read.
+ */
+export function readRawPages(
+  db: SqliteDatabase,
+  stream: string,
+  pageSize: number,
+  limit: number,
+  onEvent: (event: { seq: number; payload: unknown }) => void,
+): number {
+  const page = db.prepare('SELECT seq, payload FROM hume_events WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?').raw(true);
+  let after = 0;
+  let read = 0;
+  for (;;) {
+    const rows = page.all(stream, after, pageSize) as [number, string][];
+    for (const [seq, payload] of rows) {
+      if (read === limit) return read;
+      read++;
+      onEvent({ seq, payload: JSON.parse(payload) as unknown });
+    }
+    if (rows.length < pageSize) return read;
+    after = rows[rows.length - 1]![0];
+  }
+}

@@ -1,0 +1,39 @@
+import type { Seq } from '@hume/core';
+
+/**
+ * The last seq this store saw per stream, for the most recently seen
+ * streams (at most `capacity`, the oldest forgotten first). A hint, never
+ * the truth: other connections append too, so an append that uses it lets
+ * the primary key refuse a stale guess (see `SqliteEventStore#append`).
+ *
+ * @example
+ * ```ts
+ * const cache = new LastSeqCache(1024);
+ * cache.set('cart-1', 3);
+ * cache.get('cart-1'); // 3
+ * ```
+ */
+export class LastSeqCache {
+  readonly #seqs = new Map<string, Seq>();
+  readonly #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  get(stream: string): Seq | undefined {
+    return this.#seqs.get(stream);
+  }
+
+  set(stream: string, seq: Seq): void {
+    if (!this.#seqs.has(stream) && this.#seqs.size >= this.#capacity) {
+      const oldest = this.#seqs.keys().next();
+      if (!oldest.done) this.#seqs.delete(oldest.value);
+    }
+    this.#seqs.set(stream, seq);
+  }
+
+  clear(): void {
+    this.#seqs.clear();
+  }
+}
