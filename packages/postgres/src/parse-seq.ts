@@ -10,8 +10,10 @@
  * ```
  */
 export function parseSeq(text: unknown): number {
-  const seq = typeof text === 'string' && /^[0-9]{1,16}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(seq)) {
+  // The column is a bigint, so the text is digits: Number() of it is exact up to 2^53 and
+  // rounds beyond, which isSafeInteger catches.
+  const seq = typeof text === 'string' && text !== '' ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(seq) || seq < 0) {
     throw new RangeError(`seq ${String(text)} from the database is not a safe integer; Hume seqs stop at Number.MAX_SAFE_INTEGER`);
   }
   return seq;

@@ -7,12 +7,12 @@ import {
   type EventStore,
   type Json,
   type JsonShaped,
-  pagedEvents,
   type Seq,
   StoreClosedError,
   UnexpectedSeqError,
 } from '@hume/core';
 import pg, { type Pool } from 'pg';
+import { KeysetReader } from './keyset-reader.js';
 import type { MigrateResult } from './migrate-result.js';
 import { parseSeq } from './parse-seq.js';
 import { backoff, isConnectionLost, isRetryable, MAX_RETRIES, sqlState } from './postgres-failure.js';
@@ -130,11 +130,11 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
    * for await (const { seq, payload } of store.events('cart-1', 10)) apply(seq, payload);
    * ```
    */
-  async *events(stream: string, from: Seq = 0): AsyncGenerator<Event<P>, void, undefined> {
-    this.#assertOpen('events');
-    const invalid = checkEvents(stream, from);
-    if (invalid) throw invalid;
-    yield* pagedEvents((after, limit) => this.#readPage(stream, after, limit), from, this.#options.readPageSize);
+  events(stream: string, from: Seq = 0): AsyncIterableIterator<Event<P>, undefined> {
+    // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
+    const failure = this.#closing ? new StoreClosedError('events') : checkEvents(stream, from);
+    const fetchPage = (after: Seq, limit: number): Promise<Event<P>[]> => this.#readPage(stream, after, limit);
+    return new KeysetReader(fetchPage, from, this.#options.readPageSize, failure ? { error: failure } : undefined);
   }
 
   /**
