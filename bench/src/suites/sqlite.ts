@@ -117,7 +117,6 @@ function readScenario(file: string, length: number, rounds: number): Scenario {
   const adapter = '@hume/sqlite events()';
   let db: Database.Database | undefined;
   let store: SqliteEventStore | undefined;
-  let checksum = 0;
   return {
     name: `sqlite: read of a ${length.toLocaleString('en-US')}-event stream (pages of ${pageSize})`,
     unit: 'event read',
@@ -131,9 +130,11 @@ function readScenario(file: string, length: number, rounds: number): Scenario {
           setPragmas(db, 'FULL');
         },
         async run(ops) {
+          let last = 0;
           readRawPages(db!, 'long', pageSize, ops, (event) => {
-            checksum += event.seq;
+            last = event.seq;
           });
+          if (last !== ops) throw new Error(`the raw read ended at seq ${last}, not ${ops}`);
         },
         async teardown() {
           db?.close();
@@ -145,11 +146,12 @@ function readScenario(file: string, length: number, rounds: number): Scenario {
           store = new SqliteEventStore(file, { pageSize });
         },
         async run(ops) {
-          let read = 0;
+          let last = 0;
           for await (const event of store!.events('long')) {
-            checksum += event.seq;
-            if (++read === ops) break;
+            last = event.seq;
+            if (last === ops) break;
           }
+          if (last !== ops) throw new Error(`the adapter's read ended at seq ${last}, not ${ops}`);
         },
         async teardown() {
           await store?.close();

@@ -1,5 +1,6 @@
-import { BackendError, describeValue } from '@hume/core';
+import { BackendError } from '@hume/core';
 import Database from 'better-sqlite3';
+import { describeArgument } from './describe-argument.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { ResolvedSqliteOptions } from './sqlite-options.js';
 
@@ -24,7 +25,7 @@ export function openSqliteDatabase(database: string | SqliteDatabase, options: R
   if (owned && database.length === 0)
     throw new TypeError('database must be a file path, ":memory:", or an open better-sqlite3 Database (got "")');
   if (!owned && !isSqliteDatabase(database)) {
-    throw new TypeError(`database must be a file path, ":memory:", or an open better-sqlite3 Database (got ${describeValue(database)})`);
+    throw new TypeError(`database must be a file path, ":memory:", or an open better-sqlite3 Database (got ${describeArgument(database)})`);
   }
   if (!owned && !database.open) throw new TypeError('database must be open (got a closed Database)');
   let db: SqliteDatabase | undefined;

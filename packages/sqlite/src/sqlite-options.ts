@@ -1,4 +1,4 @@
-import { describeValue } from '@hume/core';
+import { describeArgument } from './describe-argument.js';
 
 /**
  * When an acknowledged append is safe:
@@ -50,26 +50,26 @@ const identifier = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  */
 export function resolveSqliteOptions(options: SqliteOptions = {}): ResolvedSqliteOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object (got ${describeValue(options)})`);
+    throw new TypeError(`options must be an object (got ${describeArgument(options)})`);
   }
   const { tablePrefix = 'hume_', durability = 'full', pageSize = 512, busyTimeout = 5_000 } = options;
   if (typeof tablePrefix !== 'string' || !identifier.test(tablePrefix)) {
     throw new TypeError(
-      `options.tablePrefix must be 1 to 63 letters, digits or underscores, not starting with a digit (got ${describeValue(tablePrefix)})`,
+      `options.tablePrefix must be 1 to 63 letters, digits or underscores, not starting with a digit (got ${describeArgument(tablePrefix)})`,
     );
   }
   if (tablePrefix.toLowerCase().startsWith('sqlite_')) {
-    throw new TypeError(`options.tablePrefix must not start with "sqlite_", which SQLite reserves (got ${describeValue(tablePrefix)})`);
+    throw new TypeError(`options.tablePrefix must not start with "sqlite_", which SQLite reserves (got ${describeArgument(tablePrefix)})`);
   }
   if (durability !== 'full' && durability !== 'normal') {
-    throw new TypeError(`options.durability must be 'full' or 'normal' (got ${describeValue(durability)})`);
+    throw new TypeError(`options.durability must be 'full' or 'normal' (got ${describeArgument(durability)})`);
   }
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
-    throw new RangeError(`options.pageSize must be a positive integer (got ${describeValue(pageSize)})`);
+    throw new RangeError(`options.pageSize must be a positive integer (got ${describeArgument(pageSize)})`);
   }
   if (!Number.isSafeInteger(busyTimeout) || busyTimeout < 0 || busyTimeout > 2 ** 31 - 1) {
     throw new RangeError(
-      `options.busyTimeout must be an integer number of milliseconds from 0 to 2147483647 (got ${describeValue(busyTimeout)})`,
+      `options.busyTimeout must be an integer number of milliseconds from 0 to 2147483647 (got ${describeArgument(busyTimeout)})`,
     );
   }
   return Object.freeze({ tablePrefix, durability, pageSize, busyTimeout });
