@@ -3,12 +3,18 @@ import { parseArgs } from 'node:util';
 import { formatReport } from './conformance-report.js';
 import { loadTarget } from './load-target.js';
 import { runConformance } from './run-conformance.js';
+import { selectCases } from './select-cases.js';
 
-const usage = `Usage: hume-conformance <module> [--json] [--grep <pattern>] [--timeout <ms>] [--long-stream <n>] [--name <name>]
+const usage = `Usage: hume-conformance <module> [--json] [--grep <pattern>] [--timeout <ms>] [--long-stream <n>] [--name <name>] [--cwd <dir>]
 
 Runs the Hume conformance kit against the event store that <module> exports
 by default: a function that returns a store, or { create, dispose?, fault? }.
+--grep takes a regular expression, matched against case ids and titles.
+--cwd is the folder <module> is resolved from (default: the current one).
 Exits 1 when a MUST case fails, 2 on a usage error.`;
+
+// Until a report says otherwise: a run that ends early (a promise nothing will settle) must not look like a pass.
+process.exitCode = 1;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -19,6 +25,7 @@ async function main(): Promise<number> {
       timeout: { type: 'string' },
       'long-stream': { type: 'string' },
       name: { type: 'string' },
+      cwd: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -40,10 +47,12 @@ async function main(): Promise<number> {
   };
   const timeoutMs = numberOption(values.timeout, 'timeout');
   const longStream = numberOption(values['long-stream'], 'long-stream');
-  const target = await loadTarget(specifier);
+  const grep = values.grep;
+  if (grep !== undefined && selectCases({ grep }).length === 0) throw new UsageError(`--grep ${JSON.stringify(grep)} selects no case`);
+  const target = await loadTarget(specifier, values.cwd ?? process.cwd());
   const report = await runConformance(target, {
     name: values.name ?? specifier,
-    ...(values.grep === undefined ? {} : { grep: values.grep }),
+    ...(grep === undefined ? {} : { grep }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(longStream === undefined ? {} : { longStream }),
   });

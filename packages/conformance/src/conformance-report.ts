@@ -27,6 +27,8 @@ export interface ConformanceReport {
     readonly failed: number;
     readonly skipped: number;
     readonly mustFailed: number;
+    /** MUST cases that could not run (the target lacks a hook): `ok` does not vouch for them. */
+    readonly mustSkipped: number;
   };
   readonly startedAt: string;
   readonly durationMs: number;
@@ -56,12 +58,17 @@ export function formatReport(report: ConformanceReport): string {
       lines.push(`      if this fails, ${entry.hint}`);
     }
   }
-  const { passed, failed, skipped, mustFailed } = report.summary;
+  const { passed, failed, skipped, mustFailed, mustSkipped } = report.summary;
+  const plural = (n: number) => `${n} MUST case${n === 1 ? '' : 's'}`;
   lines.push('', `${passed} passed, ${failed} failed, ${skipped} skipped`);
-  lines.push(
-    report.ok
-      ? `conforms to contract ${report.contract}${failed > 0 ? ' (some SHOULD cases failed)' : ''}`
-      : `does not conform: ${mustFailed} MUST case${mustFailed === 1 ? '' : 's'} failed`,
-  );
+  if (!report.ok) lines.push(`does not conform: ${plural(mustFailed)} failed`);
+  else {
+    const caveats = [
+      mustSkipped > 0 ? `${plural(mustSkipped)} could not run (see skipped)` : '',
+      failed > 0 ? 'some SHOULD cases failed' : '',
+    ];
+    const caveat = caveats.filter(Boolean).join('; ');
+    lines.push(`conforms to contract ${report.contract}${caveat ? ` on every case that ran (${caveat})` : ''}`);
+  }
   return lines.join('\n');
 }

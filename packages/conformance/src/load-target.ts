@@ -1,11 +1,14 @@
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Target } from './target.js';
 
 /**
  * Imports a target module: its default export is a function returning a
  * store (or a promise of one), or an object `{ create, dispose?, fault? }`.
- * Paths are resolved from `cwd`; bare names are imported as packages.
+ * A specifier that names a file (from `cwd`) is that file; otherwise it is a
+ * package, resolved from `cwd` as the user's own code would resolve it.
  *
  * @example
  * ```ts
@@ -13,8 +16,8 @@ import type { Target } from './target.js';
  * ```
  */
 export async function loadTarget(specifier: string, cwd: string = process.cwd()): Promise<Target> {
-  const isPath = specifier.startsWith('.') || isAbsolute(specifier);
-  const url = isPath ? pathToFileURL(resolve(cwd, specifier)).href : specifier;
+  const isPath = specifier.startsWith('.') || isAbsolute(specifier) || existsSync(resolve(cwd, specifier));
+  const url = pathToFileURL(isPath ? resolve(cwd, specifier) : createRequire(join(cwd, 'noop.js')).resolve(specifier)).href;
   const module = (await import(url)) as { default?: unknown };
   const target = module.default;
   if (typeof target === 'function') return target as Target;

@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
-import { type ConformanceOptions, resolveOptions, runCase, selectCases } from './run-conformance.js';
+import { type ConformanceOptions, resolveOptions } from './conformance-options.js';
+import { runCase } from './run-case.js';
+import { selectCases } from './select-cases.js';
 import type { Target } from './target.js';
 
 /**
@@ -18,7 +20,7 @@ export function describeEventStore(name: string, target: Target, options: Confor
   const resolved = resolveOptions({ name, ...options });
   void describe(`${name} keeps the Hume contract`, () => {
     for (const entry of selectCases(resolved)) {
-      void it(`${entry.level} ${entry.id}: ${entry.title}`, { timeout: resolved.timeoutMs + 5_000 }, async (context) => {
+      void it(`${entry.level} ${entry.id}: ${entry.title}`, { timeout: resolved.timeoutMs * 3 + 5_000 }, async (context) => {
         const report = await runCase(target, entry, resolved);
         if (report.status === 'skip') context.skip(report.message);
         if (report.status === 'fail') throw new Error(`${report.message}\nif this fails, ${report.hint}`);
@@ -27,5 +29,5 @@ export function describeEventStore(name: string, target: Target, options: Confor
   });
 }
 
-export type { ConformanceOptions } from './run-conformance.js';
+export type { ConformanceOptions } from './conformance-options.js';
 export type { Target } from './target.js';

@@ -1,14 +1,22 @@
-import type { EventStore } from '@hume/core';
+import type { AppendResult, Event, Seq } from '@hume/core';
 
-/** A store under test, as the kit sees it: any payload, any shape of close. */
-export type AnyEventStore = EventStore;
+/**
+ * A store under test, whatever its payload type: an `EventStore<MyEvent>`
+ * fits. (The kit appends payloads of its own, so it sees `append`'s payload
+ * as `never` and what `events` yields as `unknown`.)
+ */
+export interface AnyEventStore {
+  append(stream: string, payload: never, expect?: Seq | null): Promise<AppendResult>;
+  events(stream: string, from?: Seq): AsyncIterable<Event<unknown>>;
+  close?(): Promise<void>;
+}
 
 /**
  * What the kit runs against: a factory of fresh stores, or an object with
  * one and the hooks a store can offer.
  *
  * Stores created for one run may share a backend: the kit gives every case
- * its own random stream names.
+ * stream names that no other case or run uses.
  *
  * @example
  * ```ts

@@ -41,9 +41,50 @@ const expectedCatches: [keyof Quirks, string[]][] = [
   ['keepsNegativeZero', ['C5.2-negative-zero-is-stored-as-zero']],
   ['truncatesStreamNames', ['C1.2-streams-are-independent']],
   ['leaksDriverErrors', ['C8.2-backend-failures-reject-with-code-backend']],
+  ['repeatsFirstPage', ['C4.3-long-streams-read-completely-from-any-from']],
+  ['vagueMessages', ['C7.2-bad-expects-are-refused', 'C7.3-bad-froms-are-refused']],
+  ['leaksReadHandles', ['C4.5-abandoned-reads-release-the-store']],
+  [
+    'crossWiresPayloads',
+    ['C1.3-concurrent-appends-without-expect-get-gap-free-seqs', 'C1.4-concurrent-appends-to-many-streams-all-succeed'],
+  ],
+  ['cachesActual', ['C2.5-concurrent-appends-with-one-expect-have-one-winner']],
 ];
 
 describe('the kit catches broken stores', () => {
+  it('fails, rather than hangs, a case whose store never finishes disposing', async () => {
+    const hanging = { create: () => new QuirkyStore(), dispose: () => new Promise<void>(() => {}) };
+    const report = await runConformance(hanging, { grep: '^C1\\.1-', timeoutMs: 300 });
+    expect(report.cases.map((c) => [c.id, c.status, c.message])).toEqual([
+      [
+        'C1.1-first-append-gets-seq-1',
+        'fail',
+        'disposing of the store failed: disposing of the store did not finish within 300 ms (a hung lock, connection or read?)',
+      ],
+    ]);
+  });
+
+  it('stops a case that runs out of time, even one spinning on a read that never leaves the microtask queue', async () => {
+    let seq = 0;
+    let yielded = 0;
+    const endless = {
+      append: async () => ({ ok: true as const, seq: ++seq }),
+      async *events() {
+        for (let next = 1; ; next++) {
+          yielded++;
+          yield { seq: next, payload: null };
+        }
+      },
+    };
+    const report = await runConformance(() => endless, { grep: '^C4\\.1-from-is-exclusive', timeoutMs: 200 });
+    expect(report.cases.map((c) => [c.status, c.message])).toEqual([
+      ['fail', 'the case did not finish within 200 ms (a hung lock, connection or read?)'],
+    ]);
+    const stoppedAt = yielded;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(yielded).toBe(stoppedAt);
+  });
+
   it('passes the store without quirks on every case', async () => {
     const report = await runConformance(target({}), { ...options, name: 'correct' });
     expect(report.cases.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`)).toEqual([]);

@@ -46,6 +46,7 @@ beforeAll(async () => {
   await writeFile(join(folder, 'good.mjs'), storeModule(false));
   await writeFile(join(folder, 'broken.mjs'), storeModule(true));
   await writeFile(join(folder, 'not-a-target.mjs'), 'export default 42;\n');
+  await writeFile(join(folder, 'hangs.mjs'), 'export default { create: () => new Promise(() => {}) };\n');
 });
 afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
@@ -86,6 +87,23 @@ describe('hume-conformance', () => {
       ['C2.4-smaller-expect-conflicts', 'fail'],
       ['C2.4-larger-expect-conflicts', 'fail'],
     ]);
+  });
+
+  it('exits 1, not 0, when the target never creates a store', async () => {
+    const { code, stdout } = await cliRun('./hangs.mjs', '--grep', '^C1\\.1-', '--timeout', '300');
+    expect(code).toBe(1);
+    expect(stdout).toContain('the target could not create a store: creating the store did not finish within 300 ms (a hung lock');
+  });
+
+  it('exits 2 when --grep selects no case', async () => {
+    const { code, stderr } = await cliRun('./good.mjs', '--grep', 'no-such-case');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--grep "no-such-case" selects no case');
+  });
+
+  it('resolves the module from --cwd', async () => {
+    const { code } = await cliRun('good.mjs', '--cwd', folder, '--grep', '^C1\\.1-');
+    expect(code).toBe(0);
   });
 
   it('exits 2 with usage for a missing module argument or a module that exports no target', async () => {

@@ -1,12 +1,21 @@
 import { describeValue } from './describe-value.js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
 
+/**
+ * The deepest nesting of arrays and objects a payload may have. A fixed
+ * limit rather than "whatever the call stack allows", so that whether a
+ * payload is accepted never depends on where `append` was called from, and
+ * so that every backend's JSON parser (SQLite's stops at 1000) can read it.
+ */
+export const MAX_PAYLOAD_DEPTH = 256;
+
 type Path = (string | number)[];
 
 /**
  * Checks that a payload round-trips through JSON unchanged (clause C5):
  * only `null`, booleans, finite numbers, well-formed strings, dense arrays
- * and plain objects with string keys, without cycles. Returns the error,
+ * without extra properties, and plain objects with string keys, without
+ * cycles, at most {@link MAX_PAYLOAD_DEPTH} levels deep. Returns the error,
  * naming the path of the first offending value, or `undefined`.
  *
  * `-0` passes: JSON stores it as `0`, which the contract documents.
@@ -22,11 +31,12 @@ export function checkPayload(payload: unknown): InvalidArgumentError | undefined
     const reason = checkValue(payload, path, new Set());
     return reason === undefined ? undefined : new InvalidArgumentError('payload', reason, formatPath(path));
   } catch (error) {
-    // A payload nested deeper than the call stack: JSON.stringify would overflow too.
-    if (error instanceof RangeError) {
-      return new InvalidArgumentError('payload', 'is nested too deeply to store');
-    }
-    throw error;
+    // A getter that throws, a revoked Proxy: the payload cannot be read, so it cannot be stored.
+    return new InvalidArgumentError(
+      'payload',
+      `could not be read (${error instanceof Error ? error.message : String(error)})`,
+      formatPath(path),
+    );
   }
 }
 
@@ -41,47 +51,61 @@ function checkValue(value: unknown, path: Path, ancestors: Set<object>): string 
       return undefined;
     case 'object':
       if (value === null) return undefined;
-      return checkContainer(value, path, ancestors);
+      if (ancestors.has(value)) return 'refers back to one of its own ancestors (a cycle)';
+      if (ancestors.size >= MAX_PAYLOAD_DEPTH) return `is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`;
+      ancestors.add(value);
+      {
+        const reason = Array.isArray(value) ? checkArray(value, path, ancestors) : checkObject(value, path, ancestors);
+        if (reason !== undefined) return reason;
+      }
+      ancestors.delete(value);
+      return undefined;
     default:
       return `must be a JSON value (got ${describeValue(value)})`;
   }
 }
 
-function checkContainer(value: object, path: Path, ancestors: Set<object>): string | undefined {
-  if (ancestors.has(value)) return 'refers back to one of its own ancestors (a cycle)';
-  if (Array.isArray(value)) {
-    ancestors.add(value);
-    for (let index = 0; index < value.length; index++) {
-      if (!(index in value)) {
-        return `has a hole at index ${index} (got a sparse array, which JSON fills with null)`;
-      }
-      path.push(index);
-      const reason = checkValue(value[index], path, ancestors);
-      if (reason !== undefined) return reason;
-      path.pop();
-    }
-    ancestors.delete(value);
-    return undefined;
-  }
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) {
-    return `must be a plain object or array (got ${describeValue(value)}; convert it to plain JSON first)`;
-  }
-  if (Object.getOwnPropertySymbols(value).length > 0) {
-    return 'must not have symbol keys (JSON drops them)';
-  }
-  ancestors.add(value);
-  for (const key of Object.keys(value)) {
-    if (!key.isWellFormed()) {
-      return `has a key that is not well-formed Unicode (got ${describeValue(key)})`;
-    }
-    path.push(key);
-    const reason = checkValue((value as Record<string, unknown>)[key], path, ancestors);
+function checkArray(array: unknown[], path: Path, ancestors: Set<object>): string | undefined {
+  for (let index = 0; index < array.length; index++) {
+    if (!(index in array)) return `has a hole at index ${index} (got a sparse array, which JSON fills with null)`;
+    path.push(index);
+    const reason = checkValue(array[index], path, ancestors);
     if (reason !== undefined) return reason;
     path.pop();
   }
-  ancestors.delete(value);
+  // Own names are the indices plus `length`; anything else (a `toJSON`, an `extra`) JSON drops or obeys.
+  if (Object.getOwnPropertyNames(array).length !== array.length + 1 || Object.getOwnPropertySymbols(array).length > 0) {
+    const extra = Reflect.ownKeys(array).find((key) => key !== 'length' && !(typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key)));
+    return `must have only indexed elements (got an array with the property ${describeValue(extra)}, which JSON drops or obeys)`;
+  }
   return undefined;
+}
+
+function checkObject(object: object, path: Path, ancestors: Set<object>): string | undefined {
+  if (!isPlainPrototype(Object.getPrototypeOf(object))) {
+    return `must be a plain object or array (got ${describeValue(object)}; convert it to plain JSON first)`;
+  }
+  if (Object.getOwnPropertySymbols(object).length > 0) return 'must not have symbol keys (JSON drops them)';
+  for (const key of Object.keys(object)) {
+    if (!key.isWellFormed()) return `has a key that is not well-formed Unicode (got ${describeValue(key)})`;
+    path.push(key);
+    const reason = checkValue((object as Record<string, unknown>)[key], path, ancestors);
+    if (reason !== undefined) return reason;
+    path.pop();
+  }
+  return undefined;
+}
+
+/** `Object.prototype` of this realm or of another one (a `vm` context, a worker's structured data), or `null`. */
+function isPlainPrototype(proto: unknown): boolean {
+  if (proto === Object.prototype || proto === null) return true;
+  if (typeof proto !== 'object' || Object.getPrototypeOf(proto) !== null) return false;
+  const constructor = (proto as { constructor?: unknown }).constructor;
+  return (
+    typeof constructor === 'function' &&
+    constructor.name === 'Object' &&
+    Function.prototype.toString.call(constructor).includes('[native code]')
+  );
 }
 
 /** `['items', 2, 'name']` → `.items[2].name` */

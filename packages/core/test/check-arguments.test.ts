@@ -1,4 +1,5 @@
-import { checkAppend, checkEvents, checkExpect, checkFrom, checkPayload, checkStream, isHumeError } from '@hume/core';
+import { runInNewContext } from 'node:vm';
+import { checkAppend, checkEvents, checkExpect, checkFrom, checkPayload, checkStream, isHumeError, MAX_PAYLOAD_DEPTH } from '@hume/core';
 import { describe, expect, it } from 'vitest';
 
 describe('checkStream', () => {
@@ -82,10 +83,39 @@ describe('checkPayload', () => {
     for (const value of values) expect(checkPayload(value)).toBeUndefined();
   });
 
-  it('refuses a payload nested deeper than the stack instead of throwing', () => {
-    let deep: unknown = null;
-    for (let i = 0; i < 200_000; i++) deep = [deep];
-    expect(checkPayload(deep)?.message).toBe('payload is nested too deeply to store');
+  it(`accepts ${MAX_PAYLOAD_DEPTH} levels of nesting and refuses one more, whatever the call stack`, () => {
+    const nest = (levels: number): unknown => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < levels; i++) value = i % 2 ? [value] : { value };
+      return value;
+    };
+    expect(checkPayload(nest(MAX_PAYLOAD_DEPTH))).toBeUndefined();
+    expect(checkPayload(nest(MAX_PAYLOAD_DEPTH + 1))?.message).toMatch(/ is nested deeper than 256 levels$/);
+    expect(checkPayload(nest(200_000))?.message).toMatch(/ is nested deeper than 256 levels$/);
+  });
+
+  it('refuses arrays with properties besides their elements, which JSON drops or obeys', () => {
+    const extra = Object.assign([1, 2], { extra: true });
+    const swapped = Object.assign([1], { toJSON: () => 'swapped' });
+    expect(checkPayload({ a: extra })?.message).toBe(
+      'payload.a must have only indexed elements (got an array with the property "extra", which JSON drops or obeys)',
+    );
+    expect(checkPayload(swapped)?.message).toMatch(/^payload must have only indexed elements .*"toJSON"/);
+  });
+
+  it('accepts plain objects and arrays from another realm', () => {
+    expect(checkPayload(runInNewContext('({ a: [1, { b: null }] })'))).toBeUndefined();
+    expect(checkPayload(runInNewContext('new Date(0)'))?.message).toMatch(/must be a plain object or array \(got a Date/);
+  });
+
+  it('refuses a payload that throws while it is read, naming where', () => {
+    const payload = {
+      ok: 1,
+      get broken(): number {
+        throw new Error('boom');
+      },
+    };
+    expect(checkPayload(payload)?.message).toBe('payload.broken could not be read (boom)');
   });
 });
 

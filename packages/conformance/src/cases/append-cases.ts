@@ -1,5 +1,6 @@
-import { appendOk, assertEqual, contents } from '../assertions.js';
+import { assertEqual } from '../assertions.js';
 import { defineCases } from '../conformance-case.js';
+import { appendOk, contents } from '../store-calls.js';
 
 /** C1.1–C1.2: seqs start at 1 and grow by one, per stream. */
 export const appendCases = defineCases([

@@ -1,5 +1,6 @@
-import { appendConflict, appendOk, assertEqual, contents } from '../assertions.js';
+import { assertEqual } from '../assertions.js';
 import { defineCases } from '../conformance-case.js';
+import { appendConflict, appendOk, contents } from '../store-calls.js';
 
 /** C2.1–C2.4 and C3.1: each path of `expect`, and what a failed append leaves behind. */
 export const expectCases = defineCases([

@@ -1,4 +1,5 @@
-import { appendOk, assertEqual } from '../assertions.js';
+import { assertEqual } from '../assertions.js';
+import { appendOk } from '../store-calls.js';
 import type { AnyEventStore } from '../target.js';
 
 /** Appends `count` events `{ i }` one after another, checking each seq. */

@@ -1,4 +1,5 @@
 import type { ConformanceCase } from '../conformance-case.js';
+import { aliasingCases } from './aliasing-cases.js';
 import { appendCases } from './append-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
 import { expectCases } from './expect-cases.js';
@@ -9,9 +10,16 @@ import { readCases } from './read-cases.js';
 
 /** Every case of the kit, in the order of the clauses of docs/contract.md. */
 export const cases: readonly ConformanceCase[] = Object.freeze(
-  [...appendCases, ...expectCases, ...readCases, ...payloadCases, ...inputCases, ...outcomeCases, ...concurrencyCases].sort(
-    (a, b) => clauseOrder(a.clause) - clauseOrder(b.clause),
-  ),
+  [
+    ...appendCases,
+    ...expectCases,
+    ...readCases,
+    ...payloadCases,
+    ...aliasingCases,
+    ...inputCases,
+    ...outcomeCases,
+    ...concurrencyCases,
+  ].sort((a, b) => clauseOrder(a.clause) - clauseOrder(b.clause)),
 );
 
 function clauseOrder(clause: string): number {

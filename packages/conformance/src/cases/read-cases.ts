@@ -1,5 +1,6 @@
-import { appendOk, assert, assertEqual, assertRun, readAll, show } from '../assertions.js';
+import { assert, assertEqual, assertRun, show } from '../assertions.js';
 import { defineCases } from '../conformance-case.js';
+import { appendOk, readAll } from '../store-calls.js';
 import { fill } from './fill.js';
 
 /** C4.1–C4.3 and C4.5: what a read yields, where it starts, how far it goes, what it leaves behind. */
@@ -74,7 +75,7 @@ export const readCases = defineCases([
       const boundaries = [0, 1, 99, 100, 101, 127, 128, 255, 256, 499, 500, 501, 999, 1000, 1001, 1023, 1024, 2047, 2048];
       const froms = [...boundaries.filter((from) => from < longStream), longStream - 1, longStream, longStream + 1];
       for (const from of froms) {
-        const events = await readAll(store, name, from);
+        const events = await readAll(store, name, from, longStream);
         assertRun(events, from, `read from ${from}`);
         assertEqual(events.length, Math.max(0, longStream - from), `number of events read from ${from}`);
         const wrong = events.find((e) => (e.payload as { i?: unknown })?.i !== e.seq - 1);

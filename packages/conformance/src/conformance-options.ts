@@ -1,0 +1,18 @@
+/** How a run is carried out. */
+export interface ConformanceOptions {
+  /** Shown in reports. Default `'event store'`. */
+  name?: string;
+  /** Runs only the cases whose id or title matches; a string is read as a regular expression. */
+  grep?: string | RegExp;
+  /** Time allowed for each step of a case: creating the store, the case itself, disposing of the store. Default 120 000 ms. */
+  timeoutMs?: number;
+  /** Length of the streams that cross page boundaries (C4.3, C4.5). Default 2 500. */
+  longStream?: number;
+}
+
+/** The options with their defaults filled in. */
+export type ResolvedOptions = Required<Omit<ConformanceOptions, 'grep'>> & Pick<ConformanceOptions, 'grep'>;
+
+export function resolveOptions(options: ConformanceOptions = {}): ResolvedOptions {
+  return { name: 'event store', timeoutMs: 120_000, longStream: 2_500, ...options };
+}
