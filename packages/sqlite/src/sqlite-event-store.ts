@@ -22,8 +22,9 @@ import { prepareSqliteStatements, type SqliteStatements } from './sqlite-stateme
 
 /**
  * An event store in a SQLite file, on better-sqlite3. Safe to share one
- * file between stores, threads and processes: every append takes SQLite's
- * write lock before it reads the last seq. Reads fetch keyset pages
+ * file between stores, threads and processes: an append either inserts at
+ * a seq that the primary key refuses if another writer took it, or takes
+ * SQLite's write lock before it reads the last seq. Reads fetch keyset pages
  * (`seq > ? ORDER BY seq LIMIT ?`), one query per page and no statement
  * held open between them, so a long read never blocks writers.
  *
@@ -74,7 +75,14 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     }
   }
 
-  /** The options in force, defaults filled in. */
+  /**
+   * The options in force, defaults filled in.
+   *
+   * @example
+   * ```ts
+   * new SqliteEventStore(':memory:').options.durability; // 'full'
+   * ```
+   */
   get options(): ResolvedSqliteOptions {
     return this.#options;
   }
