@@ -5,12 +5,13 @@ import { loadTarget } from './load-target.js';
 import { runConformance } from './run-conformance.js';
 import { selectCases } from './select-cases.js';
 
-const usage = `Usage: hume-conformance <module> [--json] [--grep <pattern>] [--timeout <ms>] [--long-stream <n>] [--name <name>] [--cwd <dir>]
+const usage = `Usage: hume-conformance <module> [--json] [--grep <pattern>] [--timeout <ms>] [--long-stream <n>] [--name <name>] [--cwd <dir>] [--seed <n>]
 
 Runs the Hume conformance kit against the event store that <module> exports
 by default: a function that returns a store, or { create, dispose?, fault? }.
 --grep takes a regular expression, matched against case ids and titles.
 --cwd is the folder <module> is resolved from (default: the current one).
+--seed replays the seeded cases of an earlier run (its report prints the seed).
 Exits 1 when a MUST case fails, 2 on a usage error.`;
 
 // Until a report says otherwise: a run that ends early (a promise nothing will settle) must not look like a pass.
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
       'long-stream': { type: 'string' },
       name: { type: 'string' },
       cwd: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -47,6 +49,7 @@ async function main(): Promise<number> {
   };
   const timeoutMs = numberOption(values.timeout, 'timeout');
   const longStream = numberOption(values['long-stream'], 'long-stream');
+  const seed = numberOption(values.seed, 'seed');
   const grep = values.grep;
   if (grep !== undefined && selectCases({ grep }).length === 0) throw new UsageError(`--grep ${JSON.stringify(grep)} selects no case`);
   const target = await loadTarget(specifier, values.cwd ?? process.cwd());
@@ -55,6 +58,7 @@ async function main(): Promise<number> {
     ...(grep === undefined ? {} : { grep }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(longStream === undefined ? {} : { longStream }),
+    ...(seed === undefined ? {} : { seed }),
   });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.ok ? 0 : 1;

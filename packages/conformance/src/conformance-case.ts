@@ -32,6 +32,8 @@ export interface CaseContext {
   fault(): Promise<void>;
   /** Streams used to cross page boundaries have this many events. */
   readonly longStream: number;
+  /** The run's seed: seeded cases draw their workload from it, so a failure replays. */
+  readonly seed: number;
 }
 
 /** Builds the list of one clause group, filling in `clause` from each id. */

@@ -1,3 +1,5 @@
+import { randomSeed } from './history/prng.js';
+
 /** How a run is carried out. */
 export interface ConformanceOptions {
   /** Shown in reports. Default `'event store'`. */
@@ -8,11 +10,13 @@ export interface ConformanceOptions {
   timeoutMs?: number;
   /** Length of the streams that cross page boundaries (C4.3, C4.5). Default 2 500. */
   longStream?: number;
+  /** Seed of the seeded cases (histories, fuzzing). Default: a fresh one per run, printed in the report. */
+  seed?: number;
 }
 
 /** The options with their defaults filled in. */
 export type ResolvedOptions = Required<Omit<ConformanceOptions, 'grep'>> & Pick<ConformanceOptions, 'grep'>;
 
 export function resolveOptions(options: ConformanceOptions = {}): ResolvedOptions {
-  return { name: 'event store', timeoutMs: 120_000, longStream: 2_500, ...options };
+  return { name: 'event store', timeoutMs: 120_000, longStream: 2_500, seed: randomSeed(), ...options };
 }

@@ -19,6 +19,8 @@ export interface ConformanceReport {
   /** The version of docs/contract.md the cases check. */
   readonly contract: string;
   readonly target: string;
+  /** The seed of the seeded cases: pass it back (`--seed`) to replay them. */
+  readonly seed: number;
   /** True when no MUST case failed. */
   readonly ok: boolean;
   readonly summary: {
@@ -47,7 +49,7 @@ const marks = { pass: '✓', fail: '✗', skip: '-' } as const;
  * ```
  */
 export function formatReport(report: ConformanceReport): string {
-  const lines = [`Hume conformance: contract ${report.contract}, target ${report.target}`, ''];
+  const lines = [`Hume conformance: contract ${report.contract}, target ${report.target}, seed ${report.seed}`, ''];
   for (const entry of report.cases) {
     const time = entry.status === 'skip' ? '' : ` (${Math.round(entry.durationMs)} ms)`;
     lines.push(`  ${marks[entry.status]} ${entry.level.padEnd(6)} ${entry.id}${time}`);

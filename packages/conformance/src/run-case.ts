@@ -54,6 +54,7 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
         await hooks.fault?.(store);
       },
       longStream: options.longStream,
+      seed: options.seed,
     }),
     options.timeoutMs,
     'the case',

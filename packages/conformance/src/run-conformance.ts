@@ -26,6 +26,7 @@ export async function runConformance(target: Target, options: ConformanceOptions
   return {
     contract: CONTRACT_VERSION,
     target: resolved.name,
+    seed: resolved.seed,
     ok: mustFailed === 0,
     summary: {
       total: reports.length,

@@ -3,6 +3,7 @@ import { aliasingCases } from './aliasing-cases.js';
 import { appendCases } from './append-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
 import { expectCases } from './expect-cases.js';
+import { historyCases } from './history-cases.js';
 import { inputCases } from './input-cases.js';
 import { outcomeCases } from './outcome-cases.js';
 import { payloadCases } from './payload-cases.js';
@@ -19,6 +20,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...inputCases,
     ...outcomeCases,
     ...concurrencyCases,
+    ...historyCases,
   ].sort((a, b) => clauseOrder(a.clause) - clauseOrder(b.clause)),
 );
 
