@@ -5,13 +5,14 @@ import { loadTarget } from './load-target.js';
 import { runConformance } from './run-conformance.js';
 import { selectCases } from './select-cases.js';
 
-const usage = `Usage: hume-conformance <module> [--json] [--grep <pattern>] [--timeout <ms>] [--long-stream <n>] [--name <name>] [--cwd <dir>] [--seed <n>]
+const usage = `Usage: hume-conformance <module> [--json] [--grep <pattern>] [--timeout <ms>] [--long-stream <n>] [--name <name>] [--cwd <dir>] [--seed <n>] [--fuzz-runs <n>]
 
 Runs the Hume conformance kit against the event store that <module> exports
 by default: a function that returns a store, or { create, dispose?, fault? }.
 --grep takes a regular expression, matched against case ids and titles.
 --cwd is the folder <module> is resolved from (default: the current one).
 --seed replays the seeded cases of an earlier run (its report prints the seed).
+--fuzz-runs sets the generated inputs per fuzzing case (default 50; raise it for a long run).
 Exits 1 when a MUST case fails, 2 on a usage error.`;
 
 // Until a report says otherwise: a run that ends early (a promise nothing will settle) must not look like a pass.
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
       name: { type: 'string' },
       cwd: { type: 'string' },
       seed: { type: 'string' },
+      'fuzz-runs': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -50,6 +52,7 @@ async function main(): Promise<number> {
   const timeoutMs = numberOption(values.timeout, 'timeout');
   const longStream = numberOption(values['long-stream'], 'long-stream');
   const seed = numberOption(values.seed, 'seed');
+  const fuzzRuns = numberOption(values['fuzz-runs'], 'fuzz-runs');
   const grep = values.grep;
   if (grep !== undefined && selectCases({ grep }).length === 0) throw new UsageError(`--grep ${JSON.stringify(grep)} selects no case`);
   const target = await loadTarget(specifier, values.cwd ?? process.cwd());
@@ -59,6 +62,7 @@ async function main(): Promise<number> {
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(longStream === undefined ? {} : { longStream }),
     ...(seed === undefined ? {} : { seed }),
+    ...(fuzzRuns === undefined ? {} : { fuzzRuns }),
   });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.ok ? 0 : 1;

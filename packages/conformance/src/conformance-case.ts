@@ -34,6 +34,8 @@ export interface CaseContext {
   readonly longStream: number;
   /** The run's seed: seeded cases draw their workload from it, so a failure replays. */
   readonly seed: number;
+  /** How many generated inputs each fuzzing case tries. */
+  readonly fuzzRuns: number;
 }
 
 /** Builds the list of one clause group, filling in `clause` from each id. */

@@ -12,11 +12,13 @@ export interface ConformanceOptions {
   longStream?: number;
   /** Seed of the seeded cases (histories, fuzzing). Default: a fresh one per run, printed in the report. */
   seed?: number;
+  /** Generated inputs per fuzzing case. Default 50: seconds per store; raise it for a long run. */
+  fuzzRuns?: number;
 }
 
 /** The options with their defaults filled in. */
 export type ResolvedOptions = Required<Omit<ConformanceOptions, 'grep'>> & Pick<ConformanceOptions, 'grep'>;
 
 export function resolveOptions(options: ConformanceOptions = {}): ResolvedOptions {
-  return { name: 'event store', timeoutMs: 120_000, longStream: 2_500, seed: randomSeed(), ...options };
+  return { name: 'event store', timeoutMs: 120_000, longStream: 2_500, seed: randomSeed(), fuzzRuns: 50, ...options };
 }

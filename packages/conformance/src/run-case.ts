@@ -55,6 +55,7 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
       },
       longStream: options.longStream,
       seed: options.seed,
+      fuzzRuns: options.fuzzRuns,
     }),
     options.timeoutMs,
     'the case',

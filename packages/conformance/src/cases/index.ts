@@ -3,6 +3,7 @@ import { aliasingCases } from './aliasing-cases.js';
 import { appendCases } from './append-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
 import { expectCases } from './expect-cases.js';
+import { fuzzCases } from './fuzz-cases.js';
 import { historyCases } from './history-cases.js';
 import { inputCases } from './input-cases.js';
 import { outcomeCases } from './outcome-cases.js';
@@ -21,6 +22,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...outcomeCases,
     ...concurrencyCases,
     ...historyCases,
+    ...fuzzCases,
   ].sort((a, b) => clauseOrder(a.clause) - clauseOrder(b.clause)),
 );
 
