@@ -1,11 +1,14 @@
 #!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReport } from './conformance-report.js';
+import { formatJUnit } from './format-junit.js';
 import { loadTarget } from './load-target.js';
 import { runConformance } from './run-conformance.js';
 import { selectCases } from './select-cases.js';
 
-const usage = `Usage: hume-conformance <module> [--json] [--grep <pattern>] [--timeout <ms>] [--long-stream <n>] [--name <name>] [--cwd <dir>] [--seed <n>] [--fuzz-runs <n>]
+const usage = `Usage: hume-conformance <module> [--json] [--grep <pattern>] [--timeout <ms>] [--long-stream <n>] [--name <name>] [--cwd <dir>] [--seed <n>] [--fuzz-runs <n>] [--junit <file>]
 
 Runs the Hume conformance kit against the event store that <module> exports
 by default: a function that returns a store, or { create, dispose?, fault? }.
@@ -13,6 +16,7 @@ by default: a function that returns a store, or { create, dispose?, fault? }.
 --cwd is the folder <module> is resolved from (default: the current one).
 --seed replays the seeded cases of an earlier run (its report prints the seed).
 --fuzz-runs sets the generated inputs per fuzzing case (default 50; raise it for a long run).
+--junit also writes the report as JUnit XML, for CI systems.
 Exits 1 when a MUST case fails, 2 on a usage error.`;
 
 // Until a report says otherwise: a run that ends early (a promise nothing will settle) must not look like a pass.
@@ -30,6 +34,7 @@ async function main(): Promise<number> {
       cwd: { type: 'string' },
       seed: { type: 'string' },
       'fuzz-runs': { type: 'string' },
+      junit: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -64,6 +69,7 @@ async function main(): Promise<number> {
     ...(seed === undefined ? {} : { seed }),
     ...(fuzzRuns === undefined ? {} : { fuzzRuns }),
   });
+  if (values.junit !== undefined) await writeFile(resolve(values.cwd ?? process.cwd(), values.junit), formatJUnit(report));
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.ok ? 0 : 1;
 }

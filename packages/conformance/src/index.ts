@@ -3,6 +3,7 @@ export type { CaseContext, ConformanceCase, Level } from './conformance-case.js'
 export { ConformanceFailure } from './conformance-failure.js';
 export type { ConformanceOptions } from './conformance-options.js';
 export { type CaseReport, type ConformanceReport, formatReport } from './conformance-report.js';
+export { formatJUnit } from './format-junit.js';
 export { loadTarget } from './load-target.js';
 export { runConformance } from './run-conformance.js';
 export { selectCases } from './select-cases.js';

@@ -1,7 +1,7 @@
 // The CLI runs on a target module that lives outside the repository and
 // exits non-zero when a MUST case fails.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -87,6 +87,20 @@ describe('hume-conformance', () => {
       ['C2.4-smaller-expect-conflicts', 'fail'],
       ['C2.4-larger-expect-conflicts', 'fail'],
     ]);
+  });
+
+  it('writes JUnit XML with --junit: a failure per broken case, with the seed as a property', async () => {
+    const { code } = await cliRun('./broken.mjs', '--grep', '^C2\\.4-', '--junit', 'report.xml', '--seed', '7');
+    const xml = await readFile(join(folder, 'report.xml'), 'utf8');
+    expect(code).toBe(1);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="Hume conformance" tests="2" failures="2" skipped="0"/,
+    );
+    expect(xml).toContain('<property name="seed" value="7"/>');
+    expect(xml).toContain(
+      '<testcase classname="hume.C2" name="MUST C2.4-smaller-expect-conflicts: expect below the last seq conflicts with expected and actual set"',
+    );
+    expect(xml.match(/<failure message="append with expect 1 succeeded/g)).toHaveLength(1);
   });
 
   it('exits 1, not 0, when the target never creates a store', async () => {
