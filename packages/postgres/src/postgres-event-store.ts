@@ -12,6 +12,7 @@ import {
   UnexpectedSeqError,
 } from '@hume/core';
 import pg, { type Pool } from 'pg';
+import { AppendBatcher } from './append-batcher.js';
 import { KeysetReader } from './keyset-reader.js';
 import type { MigrateResult } from './migrate-result.js';
 import { parseSeq } from './parse-seq.js';
@@ -49,6 +50,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
   readonly #ownsPool: boolean;
   readonly #options: ResolvedOptions;
   readonly #sql: Statements;
+  readonly #batcher = new AppendBatcher((stream, payloads) => this.#appendMany(stream, payloads));
   #closing: Promise<void> | undefined;
 
   constructor(pool: Pool | string, options: PostgresOptions = {}) {
@@ -104,10 +106,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     if (invalid) return { ok: false, error: invalid };
     const json = JSON.stringify(payload);
     const operation = `append to ${JSON.stringify(stream)}`;
-    if (expect == null) {
-      const rows = await this.#query(operation, this.#sql.append, [stream, json]);
-      return { ok: true, seq: this.#seqOf(operation, rows) };
-    }
+    if (expect == null) return { ok: true, seq: await this.#batcher.append(stream, json) };
     const [statement, values] = expect === 0 ? [this.#sql.appendFirst, [stream, json]] : [this.#sql.appendAfter, [stream, json, expect]];
     for (let attempt = 1; ; attempt++) {
       const rows = await this.#query(operation, statement, values);
@@ -154,6 +153,22 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
 
   #assertOpen(operation: string): void {
     if (this.#closing) throw new StoreClosedError(operation);
+  }
+
+  /** Appends without `expect`: alone with the one-event statement, else as one batch. */
+  async #appendMany(stream: string, payloads: readonly string[]): Promise<Seq[]> {
+    const operation = `append to ${JSON.stringify(stream)}`;
+    if (payloads.length === 1) return [this.#seqOf(operation, await this.#query(operation, this.#sql.append, [stream, payloads[0]]))];
+    const rows = await this.#query(operation, this.#sql.appendMany, [stream, payloads, payloads.length]);
+    let last = 0;
+    for (const row of rows) last = Math.max(last, this.#seqOf(operation, [row]));
+    if (rows.length !== payloads.length) {
+      throw new BackendError(
+        `${operation} stored ${rows.length} of a batch of ${payloads.length} events`,
+        new Error('unexpected row count'),
+      );
+    }
+    return payloads.map((_, index) => last - payloads.length + 1 + index);
   }
 
   async #readPage(stream: string, after: Seq, limit: number): Promise<Event<P>[]> {

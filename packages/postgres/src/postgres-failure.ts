@@ -56,6 +56,11 @@ export function sqlState(error: unknown): string | undefined {
 /**
  * Waits a little before a retry, longer after each attempt and with jitter,
  * so that two writers that aborted each other do not collide again.
+ *
+ * @example
+ * ```ts
+ * await backoff(attempt); // up to 5 ms × 2^attempt
+ * ```
  */
 export function backoff(attempt: number): Promise<void> {
   const ms = Math.random() * 2 ** attempt * 5;

@@ -47,5 +47,14 @@ export const migrations: readonly Migration[] = [
   },
 ];
 
-/** The schema version this release of `@hume/postgres` writes and reads. */
+/**
+ * The schema version this release of `@hume/postgres` writes and reads;
+ * `migrate()` brings a database to it.
+ *
+ * @example
+ * ```ts
+ * const { to } = await store.migrate();
+ * console.assert(to === SCHEMA_VERSION);
+ * ```
+ */
 export const SCHEMA_VERSION: number = migrations.at(-1)?.version ?? 0;

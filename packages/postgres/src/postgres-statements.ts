@@ -11,6 +11,8 @@ export interface Statement {
 export interface Statements {
   /** `$1` stream, `$2` payload: the next seq, whatever the last. */
   readonly append: Statement;
+  /** `$1` stream, `$2` payloads (`json[]`), `$3` their count: the next seqs, in array order, whatever the last. */
+  readonly appendMany: Statement;
   /** `$1` stream, `$2` payload: seq 1, only when the stream has no events. */
   readonly appendFirst: Statement;
   /** `$1` stream, `$2` payload, `$3` expected last seq (≥ 1): seq `$3 + 1`, only when the last seq is `$3`. */
@@ -42,6 +44,10 @@ export function statementsFor(options: ResolvedOptions): Statements {
     // stream behind each other, so each sees the previous one's seq: no retry, no gap.
     append: named(
       `WITH counter AS (INSERT INTO ${streams} AS s (stream, seq) VALUES ($1, 1) ON CONFLICT (stream) DO UPDATE SET seq = s.seq + 1 RETURNING s.seq) ${insertEvent}`,
+    ),
+    // The counter moves by the batch's size at once; each payload's seq follows from its ordinality.
+    appendMany: named(
+      `WITH counter AS (INSERT INTO ${streams} AS s (stream, seq) VALUES ($1, $3::bigint) ON CONFLICT (stream) DO UPDATE SET seq = s.seq + $3::bigint RETURNING s.seq) INSERT INTO ${events} (stream, seq, payload) SELECT $1::text, counter.seq - $3::bigint + p.n, p.payload FROM counter, unnest($2::json[]) WITH ORDINALITY AS p(payload, n) RETURNING seq`,
     ),
     appendFirst: named(
       `WITH counter AS (INSERT INTO ${streams} (stream, seq) VALUES ($1, 1) ON CONFLICT (stream) DO NOTHING RETURNING seq) ${insertEvent}`,

@@ -20,6 +20,11 @@ const MAX_ATTEMPTS = 10;
  * transaction with its version recorded, and retries when another process
  * is migrating at the same moment. No advisory lock: the catalog's unique
  * indexes and the migrations table's primary key decide the race.
+ *
+ * @example
+ * ```ts
+ * const { from, to } = await runMigrations(pool, resolveOptions({ schema: 'shop' }));
+ * ```
  */
 export async function runMigrations(pool: Pool, options: ResolvedOptions): Promise<MigrateResult> {
   for (let attempt = 1; ; attempt++) {
