@@ -36,7 +36,7 @@ const suite: Suite = {
       // Syncs to disk vary a lot on a shared machine: more, shorter rounds give a steadier median.
       appendScenario('full', smoke ? 20 : 3_000, smoke ? 1 : 15),
       appendScenario('normal', smoke ? 20 : 20_000, smoke ? 1 : 15),
-      readScenario(longFile, longLength, smoke ? 1 : 5),
+      readScenario(longFile, longLength, smoke ? 1 : 7),
       longStreamScenario(longFile, longLength, smoke ? 20 : 20_000, rounds),
     ];
   },
