@@ -1,4 +1,4 @@
-import type { AnyEventStore } from './target.js';
+import type { AnyEventStore, SharedStore } from './target.js';
 
 /** How binding a clause is: a store that fails a MUST case does not conform. */
 export type Level = 'MUST' | 'SHOULD';
@@ -18,10 +18,13 @@ export interface ConformanceCase {
   readonly title: string;
   /** If this case fails, check … : the usual cause. */
   readonly hint: string;
-  /** What the case needs: the target's `fault` hook, the store's `close()`. Without it the case is skipped. */
-  readonly needs?: readonly ('fault' | 'close')[];
+  /** What the case needs: a hook of the target, or the store's `close()`. Without it the case is skipped. */
+  readonly needs?: readonly Need[];
   run(context: CaseContext): Promise<void>;
 }
+
+/** Hooks a case may need. */
+export type Need = 'fault' | 'interrupt' | 'reopen' | 'share' | 'close';
 
 /** What a case gets: a fresh store and fresh stream names. */
 export interface CaseContext {
@@ -30,6 +33,14 @@ export interface CaseContext {
   stream(label?: string): string;
   /** The target's fault hook bound to this case's store (clause C8.2). */
   fault(): Promise<void>;
+  /** The target's interrupt hook bound to this case's store (clause C8.4). */
+  interrupt(): Promise<void>;
+  /** Another store on the same data; disposed of with the case. */
+  reopen(): Promise<AnyEventStore>;
+  /** How a child process reaches this case's data. */
+  share(): Promise<SharedStore>;
+  /** Time allowed to the case, for the child processes it starts. */
+  readonly timeoutMs: number;
   /** Streams used to cross page boundaries have this many events. */
   readonly longStream: number;
   /** The run's seed: seeded cases draw their workload from it, so a failure replays. */

@@ -33,7 +33,8 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
     await withTimeout(Promise.resolve(hooks.dispose ? hooks.dispose(store) : store.close?.()), options.timeoutMs, 'disposing of the store');
   };
 
-  if (entry.needs?.includes('fault') && !hooks.fault) return report('skip', 'the target offers no fault hook');
+  const missing = entry.needs?.find((need) => need !== 'close' && hooks[need] === undefined);
+  if (missing) return report('skip', `the target offers no ${missing} hook`);
   let store: AnyEventStore;
   try {
     store = await withTimeout(Promise.resolve(hooks.create()), options.timeoutMs, 'creating the store');
@@ -46,6 +47,7 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
   }
 
   const stop = new AbortController();
+  const reopened: AnyEventStore[] = [];
   const outcome = await withTimeout(
     entry.run({
       store: guardedStore(store, stop.signal),
@@ -53,6 +55,20 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
       fault: async () => {
         await hooks.fault?.(store);
       },
+      interrupt: async () => {
+        await hooks.interrupt?.(store);
+      },
+      reopen: async () => {
+        if (!hooks.reopen) throw new Error('the target offers no reopen hook');
+        const other = await hooks.reopen(store);
+        reopened.push(other);
+        return guardedStore(other, stop.signal);
+      },
+      share: async () => {
+        if (!hooks.share) throw new Error('the target offers no share hook');
+        return hooks.share(store);
+      },
+      timeoutMs: options.timeoutMs,
       longStream: options.longStream,
       seed: options.seed,
       fuzzRuns: options.fuzzRuns,
@@ -65,6 +81,7 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
   );
   stop.abort();
   try {
+    for (const other of reopened) await dispose(other);
     await dispose(store);
   } catch (error) {
     if (outcome === undefined) return report('fail', `disposing of the store failed: ${explain(error)}`);

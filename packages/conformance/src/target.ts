@@ -1,4 +1,4 @@
-import type { AppendResult, Event, Seq } from '@hume/core';
+import type { AppendResult, Event, Json, Seq } from '@hume/core';
 
 /**
  * A store under test, whatever its payload type: an `EventStore<MyEvent>`
@@ -40,6 +40,39 @@ export interface TargetObject {
    * need it are skipped when it is absent.
    */
   fault?: (store: AnyEventStore) => void | Promise<void>;
+  /**
+   * Drops the store's connections once, now (terminate its database
+   * sessions, close and reopen its handle); the store must recover. Enables
+   * clause C8.4's case.
+   */
+  interrupt?: (store: AnyEventStore) => void | Promise<void>;
+  /**
+   * Opens a second store on the same data as `store` (another handle,
+   * another pool). Enables the cross-instance cases (C8.5, histories over
+   * several instances). The kit disposes of what it opens.
+   */
+  reopen?: (store: AnyEventStore) => AnyEventStore | Promise<AnyEventStore>;
+  /**
+   * How another process reaches the same data as `store`. Enables the
+   * cross-process and crash cases.
+   */
+  share?: (store: AnyEventStore) => SharedStore | Promise<SharedStore>;
+}
+
+/**
+ * What a child process needs to open a store on the same data: a module
+ * whose default export is `(options) => store` (or a promise of one), and
+ * those options, as JSON.
+ *
+ * @example
+ * ```ts
+ * const shared: SharedStore = { module: new URL('./open-store.js', import.meta.url).href, options: { file } };
+ * ```
+ */
+export interface SharedStore {
+  /** An absolute path or a `file:` URL of a JavaScript module Node can import. */
+  readonly module: string;
+  readonly options: Json;
 }
 
 /** The target in its object form. */

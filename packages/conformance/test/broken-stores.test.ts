@@ -1,12 +1,37 @@
 // The kit tests itself: each deliberately broken store must be caught by the
 // case named here, and the store without quirks must pass everything.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runConformance } from '@hume/conformance';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error — a plain JavaScript fixture, so that child processes can import it
+import { FileStore } from './fixtures/file-store.mjs';
 import { type Quirks, QuirkyStore } from './fixtures/quirky-store.js';
 
 const target = (quirks: Quirks) => ({
   create: () => new QuirkyStore(quirks),
   fault: (store: unknown) => (store as QuirkyStore).breakBackend(),
+  interrupt: (store: unknown) => (store as QuirkyStore).interrupt(),
+  reopen: (store: unknown) => (store as QuirkyStore).reopen(),
+});
+
+const fileStoreModule = fileURLToPath(new URL('./fixtures/file-store.mjs', import.meta.url));
+const folders: string[] = [];
+afterAll(async () => {
+  for (const folder of folders) await rm(folder, { recursive: true, force: true });
+});
+
+/** The file store: the one fixture that other processes can open too. */
+const fileTarget = (quirks: { tornWrites?: boolean } = {}) => ({
+  create: async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hume-file-store-'));
+    folders.push(dir);
+    return new FileStore({ dir, quirks });
+  },
+  reopen: (store: unknown) => new FileStore({ dir: (store as FileStore).dir, quirks }),
+  share: (store: unknown) => ({ module: fileStoreModule, options: { dir: (store as FileStore).dir, quirks } }),
 });
 
 // A fixed seed: the seeded cases must catch their quirk on every run of this test, not by luck.
@@ -55,6 +80,8 @@ const expectedCatches: [keyof Quirks, string[]][] = [
   ['cachesActual', ['C2.5-concurrent-appends-with-one-expect-have-one-winner', 'C2.5-seeded-contention-histories-keep-every-clause']],
   ['normalizesStreamNames', ['C7.1-fuzzed-stream-names']],
   ['checksPayloadShallowly', ['C5.3-fuzzed-unfaithful-payloads-are-refused']],
+  ['cachesLastSeqPerInstance', ['C8.5-another-instance-sees-acknowledged-events', 'C1.5-histories-across-instances-keep-every-clause']],
+  ['retriesCommittedAppends', ['C8.4-interrupted-calls-fail-cleanly-and-the-store-recovers']],
   ['acknowledgesBeforeVisible', ['C4.6-reads-see-every-acknowledged-append', 'C1.5-seeded-histories-keep-every-clause']],
 ];
 
@@ -94,8 +121,26 @@ describe('the kit catches broken stores', () => {
 
   it('passes the store without quirks on every case', async () => {
     const report = await runConformance(target({}), { ...options, name: 'correct' });
-    expect(report.cases.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
+    expect(report.cases.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
+    expect(report.cases.filter((c) => c.status === 'skip').map((c) => c.id)).toEqual([
+      'C1.5-histories-across-processes-keep-every-clause',
+      'C8.5-acknowledged-appends-survive-a-killed-writer',
+    ]);
     expect(report.ok).toBe(true);
+  });
+
+  it('passes a store on files, shared with child processes, on every case but the fault-hook ones', { timeout: 120_000 }, async () => {
+    const report = await runConformance(fileTarget(), { ...options, name: 'file store', longStream: 300 });
+    expect(report.cases.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
+    expect(report.cases.filter((c) => c.status === 'pass').map((c) => c.id)).toEqual(
+      expect.arrayContaining(['C1.5-histories-across-processes-keep-every-clause', 'C8.5-acknowledged-appends-survive-a-killed-writer']),
+    );
+  });
+
+  it('catches a store whose writes tear when its process is killed, by the crash case', { timeout: 60_000 }, async () => {
+    const report = await runConformance(fileTarget({ tornWrites: true }), { ...options, grep: '^C8\\.5-acknowledged' });
+    expect(report.cases.map((c) => [c.id, c.status])).toEqual([['C8.5-acknowledged-appends-survive-a-killed-writer', 'fail']]);
+    expect(report.cases[0]?.message).toMatch(/a stored line is not JSON|payload at seq/);
   });
 
   it.each(expectedCatches)('catches a store that %s, by %j', { timeout: 120_000 }, async (quirk, ids) => {

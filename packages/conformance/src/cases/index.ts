@@ -3,11 +3,13 @@ import { aliasingCases } from './aliasing-cases.js';
 import { appendCases } from './append-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
 import { expectCases } from './expect-cases.js';
+import { faultCases } from './fault-cases.js';
 import { fuzzCases } from './fuzz-cases.js';
 import { historyCases } from './history-cases.js';
 import { inputCases } from './input-cases.js';
 import { outcomeCases } from './outcome-cases.js';
 import { payloadCases } from './payload-cases.js';
+import { processCases } from './process-cases.js';
 import { readCases } from './read-cases.js';
 
 /** Every case of the kit, in the order of the clauses of docs/contract.md. */
@@ -23,6 +25,8 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...concurrencyCases,
     ...historyCases,
     ...fuzzCases,
+    ...processCases,
+    ...faultCases,
   ].sort((a, b) => clauseOrder(a.clause) - clauseOrder(b.clause)),
 );
 
