@@ -14,10 +14,12 @@ export interface ConformanceOptions {
   seed?: number;
   /** Generated inputs per fuzzing case. Default 50: seconds per store; raise it for a long run. */
   fuzzRuns?: number;
+  /** Writes the run's report as JSON to this file when the run ends (also from the runner bindings). */
+  reportFile?: string;
 }
 
 /** The options with their defaults filled in. */
-export type ResolvedOptions = Required<Omit<ConformanceOptions, 'grep'>> & Pick<ConformanceOptions, 'grep'>;
+export type ResolvedOptions = Required<Omit<ConformanceOptions, 'grep' | 'reportFile'>> & Pick<ConformanceOptions, 'grep' | 'reportFile'>;
 
 export function resolveOptions(options: ConformanceOptions = {}): ResolvedOptions {
   return { name: 'event store', timeoutMs: 120_000, longStream: 2_500, seed: randomSeed(), fuzzRuns: 50, ...options };
