@@ -95,6 +95,21 @@ const suite: Suite = {
         },
       };
     };
+    /**
+     * Not a target: the adapter's own append statement sent by raw pg, which tells how
+     * much of the gap to a plain INSERT is the counter row's write and how much the adapter.
+     */
+    const rawCounterAppends = (name: string): Contender => {
+      const pool = newPool(1);
+      const text = `WITH counter AS (INSERT INTO "${schema}".hume_streams AS s (stream, seq) VALUES ($1, 1) ON CONFLICT (stream) DO UPDATE SET seq = s.seq + 1 RETURNING s.seq) INSERT INTO ${events} (stream, seq, payload) SELECT $1::text, counter.seq, $2::json FROM counter RETURNING seq`;
+      return {
+        name,
+        async run(ops) {
+          const stream = freshStream('raw-counter');
+          for (let i = 0; i < ops; i++) await pool.query({ name: 'bench-raw-counter', text, values: [stream, payload] });
+        },
+      };
+    };
     const adapterAppends = (name: string, connections: number, stream?: string): Contender => {
       const store = new PostgresEventStore(newPool(connections), { schema });
       return {
@@ -137,7 +152,7 @@ const suite: Suite = {
         unit: 'append',
         ops: appendOps,
         rounds: appendRounds,
-        contenders: [rawInserts('raw pg INSERT', 1), adapterAppends('@hume/postgres', 1)],
+        contenders: [rawInserts('raw pg INSERT', 1), adapterAppends('@hume/postgres', 1), rawCounterAppends('raw pg, the counter CTE')],
         targets: [{ numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.95 }],
       },
       {
