@@ -100,12 +100,8 @@ function checkObject(object: object, path: Path, ancestors: Set<object>): string
 function isPlainPrototype(proto: unknown): boolean {
   if (proto === Object.prototype || proto === null) return true;
   if (typeof proto !== 'object' || Object.getPrototypeOf(proto) !== null) return false;
-  const constructor = (proto as { constructor?: unknown }).constructor;
-  return (
-    typeof constructor === 'function' &&
-    constructor.name === 'Object' &&
-    Function.prototype.toString.call(constructor).includes('[native code]')
-  );
+  const maker = (proto as { constructor?: unknown }).constructor;
+  return typeof maker === 'function' && maker.name === 'Object' && Function.prototype.toString.call(maker).includes('[native code]');
 }
 
 /** `['items', 2, 'name']` → `.items[2].name` */

@@ -132,7 +132,8 @@ export const processCases = defineCases([
       for (const { ack, n } of acks) assertEqual(events[ack - 1]?.payload, { op: n, client: 'writer' }, `acknowledged event at seq ${ack}`);
       // At most the one append in flight at the kill landed without its acknowledgement being read.
       assert(events.length <= acks.length + 1, `the stream has ${events.length} events for ${acks.length} acknowledged appends`);
-      events.forEach((event, index) => assertEqual(event.payload, { op: index, client: 'writer' }, `payload at seq ${event.seq}`));
+      for (const [index, event] of events.entries())
+        assertEqual(event.payload, { op: index, client: 'writer' }, `payload at seq ${event.seq}`);
       assertEqual(await appendOk(context.store, name, 'after', events.length), events.length + 1, 'seq of the next append after the crash');
     },
   },

@@ -41,20 +41,25 @@ function checkFinalStream(
   flag: Flag,
 ): void {
   const seen = new Map<number, Seq>();
-  events.forEach(([seq, id], index) => {
+  for (const [index, [seq, id]] of events.entries()) {
     const writer = id === undefined ? undefined : byId.get(id);
     if (seq !== index + 1)
       flag('C1.1', `the final read of ${stream} has seq ${seq} at position ${index + 1}: a gap or a duplicate`, writer);
-    if (writer === undefined) return flag('C1.1', `seq ${seq} of ${stream} holds a payload no operation of the history wrote (op ${id})`);
-    if (writer.kind !== 'append' || writer.stream !== stream)
-      return flag('C1.2', `seq ${seq} of ${stream} holds the payload of an append to ${writer.stream}`, writer);
+    if (writer === undefined) {
+      flag('C1.1', `seq ${seq} of ${stream} holds a payload no operation of the history wrote (op ${id})`);
+      continue;
+    }
+    if (writer.kind !== 'append' || writer.stream !== stream) {
+      flag('C1.2', `seq ${seq} of ${stream} holds the payload of an append to ${writer.stream}`, writer);
+      continue;
+    }
     if (id !== undefined && seen.has(id))
       flag('C1.3', `one append is stored twice in ${stream}, at seqs ${seen.get(id)} and ${seq}`, writer);
     if (id !== undefined) seen.set(id, seq);
     if (writer.result?.ok === false) flag('C3.1', `a failed append (${writer.result.code}) is stored in ${stream} at seq ${seq}`, writer);
     else if (writer.result?.ok && writer.result.seq !== seq)
       flag('C1.1', `an append acknowledged as seq ${writer.result.seq} is stored at seq ${seq}`, writer);
-  });
+  }
   for (const op of acknowledged) {
     const stored = events[op.result.seq - 1];
     if (stored?.[1] !== op.id) {
