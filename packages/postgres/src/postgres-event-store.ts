@@ -92,7 +92,9 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
   /**
    * Appends `payload` at the stream's last seq + 1, when `expect` (if given)
    * equals the last seq. A conflict costs a second query, to report the
-   * stream's actual last seq; a success never does.
+   * stream's actual last seq; a success never does. Appends without
+   * `expect` in flight together on one stream share a statement (see
+   * {@link AppendBatcher}).
    *
    * @example
    * ```ts
