@@ -22,25 +22,30 @@ function pooledStore(): PostgresEventStore {
   return store;
 }
 
-describeEventStore('@hume/postgres', {
-  create: pooledStore,
-  async dispose(store) {
-    await store.close?.();
-    const pool = pools.get(store)?.pool;
-    if (pool && !pool.ended) await pool.end();
+describeEventStore(
+  '@hume/postgres',
+  {
+    create: pooledStore,
+    async dispose(store) {
+      await store.close?.();
+      const pool = pools.get(store)?.pool;
+      if (pool && !pool.ended) await pool.end();
+    },
+    // The pool is ended under the store: every later query fails in the driver.
+    async fault(store) {
+      await pools.get(store)?.pool.end();
+    },
+    // The server ends the store's sessions, as a failover or an operator would.
+    async interrupt(store) {
+      const entry = pools.get(store);
+      if (entry) await terminateSessions(entry.applicationName);
+    },
+    reopen: () => pooledStore(),
+    share: () => ({ module: new URL('./fixtures/open-store.mjs', import.meta.url).href, options: { url: databaseUrl, schema } }),
   },
-  // The pool is ended under the store: every later query fails in the driver.
-  async fault(store) {
-    await pools.get(store)?.pool.end();
-  },
-  // The server ends the store's sessions, as a failover or an operator would.
-  async interrupt(store) {
-    const entry = pools.get(store);
-    if (entry) await terminateSessions(entry.applicationName);
-  },
-  reopen: () => pooledStore(),
-  share: () => ({ module: new URL('./fixtures/open-store.mjs', import.meta.url).href, options: { url: databaseUrl, schema } }),
-});
+  // Read by `pnpm matrix` for the support matrix in the root README.
+  { reportFile: 'conformance-report.json' },
+);
 
 describeEventStore('@hume/postgres owning its pool', () => new PostgresEventStore(databaseUrl, { schema }), {
   grep: /^C[12]\.[1-4]|^C8\.[13]/,
