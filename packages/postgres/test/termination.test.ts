@@ -23,33 +23,65 @@ async function untilPoolDropped(): Promise<void> {
 
 describe('a connection terminated by the server', () => {
   it('fails the appends in flight with BACKEND and the pg error as cause, leaves no gap, and the next append works', async () => {
-    const outcomes: Array<{ seq: number } | { error: unknown }> = [];
-    const appends = range(1, 300).map(async (i) => {
-      try {
-        const result = await store.append('killed-mid-append', { i });
-        outcomes.push(result.ok ? { seq: result.seq } : { error: result.error });
-      } catch (error) {
-        outcomes.push({ error });
+    // Six lanes on two streams keep several statements in flight (lanes on one stream share them).
+    const streams = ['killed-mid-append-0', 'killed-mid-append-1'];
+    const outcomes: Array<{ stream: string; seq: number } | { error: unknown }> = [];
+    const lanes = range(0, 5).map(async (lane) => {
+      const stream = streams[lane % 2] as string;
+      for (let i = 0; i < 50; i++) {
+        try {
+          const result = await store.append(stream, { lane, i });
+          outcomes.push(result.ok ? { stream, seq: result.seq } : { error: result.error });
+        } catch (error) {
+          outcomes.push({ error });
+        }
       }
     });
     while (outcomes.length < 60) await new Promise((resolve) => setTimeout(resolve, 1));
     const killed = await terminateSessions(applicationName);
-    await Promise.all(appends);
+    await Promise.all(lanes);
     expect(killed).toBeGreaterThan(0);
-    const failed = outcomes.filter((outcome) => 'error' in outcome).map((outcome) => outcome.error);
+    expect(outcomes).toHaveLength(300);
+    const failed = outcomes.flatMap((outcome) => ('error' in outcome ? [outcome.error] : []));
     for (const error of failed) {
       expect(isHumeError(error, 'BACKEND'), String(error)).toBe(true);
       expect((error as Error).cause).toBeInstanceOf(Error);
     }
-    const okSeqs = outcomes.flatMap((outcome) => ('seq' in outcome ? [outcome.seq] : []));
-    const stored = await storedSeqs(schema, 'killed-mid-append');
-    // An append whose connection died may or may not have committed; whatever was stored is gap-free.
-    expect(stored).toEqual(range(1, stored.length));
-    expect(stored.length).toBeGreaterThanOrEqual(okSeqs.length);
-    expect(stored.length).toBeLessThanOrEqual(300);
-    for (const seq of okSeqs) expect(stored).toContain(seq);
     await untilPoolDropped();
-    expect(await store.append('killed-mid-append', { after: true })).toEqual({ ok: true, seq: stored.length + 1 });
+    for (const stream of streams) {
+      const okSeqs = outcomes.flatMap((outcome) => ('seq' in outcome && outcome.stream === stream ? [outcome.seq] : []));
+      const stored = await storedSeqs(schema, stream);
+      // An append whose connection died may or may not have committed; whatever was stored is gap-free.
+      expect(stored).toEqual(range(1, stored.length));
+      expect(stored.length).toBeGreaterThanOrEqual(okSeqs.length);
+      for (const seq of okSeqs) expect(stored).toContain(seq);
+      expect(await store.append(stream, { after: true })).toEqual({ ok: true, seq: stored.length + 1 });
+    }
+  });
+
+  it('rejects an append whose session is killed while it waits, and stores nothing for it', async () => {
+    await store.append('killed-while-waiting', 'first');
+    // Another session holds the counter row, so the append is certainly in flight when it is killed.
+    const holder = newPool({ max: 1 });
+    const client = await holder.connect();
+    client.on('error', () => undefined);
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT seq FROM "${schema}".hume_streams WHERE stream = 'killed-while-waiting' FOR UPDATE`);
+      const waiting = store.append('killed-while-waiting', 'second').catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await terminateSessions(applicationName);
+      const rejection = await waiting;
+      expect(rejection).toMatchObject({ code: 'BACKEND' });
+      expect((rejection as Error).cause).toBeInstanceOf(Error);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+      await holder.end();
+    }
+    expect(await storedSeqs(schema, 'killed-while-waiting')).toEqual([1]);
+    await untilPoolDropped();
+    expect(await store.append('killed-while-waiting', 'third')).toEqual({ ok: true, seq: 2 });
   });
 
   it('does not break a read: the page whose connection died is fetched again on a fresh one', async () => {
