@@ -34,15 +34,14 @@ export function startChild(shared: SharedStore, task: ChildTask): Child {
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     errors += chunk;
   });
+  let gone = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => {
+      // Set before waking anyone: a waiter that wakes must see that the child is gone.
+      gone = true;
       resolve({ code, signal });
       for (const wake of waiters.splice(0)) wake();
     });
-  });
-  let gone = false;
-  void exited.then(() => {
-    gone = true;
   });
   return {
     messages,
