@@ -1,5 +1,6 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { describeMachine } from './machine.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
 import type { Suite } from './scenario.js';
 
@@ -33,10 +34,13 @@ function progress(label: string, done: number, total: number): void {
 function format(result: ScenarioResult): string {
   const lines = [`${result.name} (${result.ops} ${result.unit}s per round)`];
   for (const contender of result.contenders) {
+    const perOp = 1000 / contender.opsPerSecond;
+    const notes = contender.notes && Object.keys(contender.notes).length > 0 ? `  ${formatNotes(contender.notes)}` : '';
     lines.push(
-      `  ${contender.name.padEnd(28)} ${Math.round(contender.opsPerSecond).toLocaleString('en-US').padStart(12)} ${result.unit}/s`,
+      `  ${contender.name.padEnd(36)} ${Math.round(contender.opsPerSecond).toLocaleString('en-US').padStart(12)} ${result.unit}/s ${perOp < 1 ? `${(perOp * 1000).toFixed(1)} µs` : `${perOp.toFixed(2)} ms`}${notes}`,
     );
   }
+  if (result.notes) lines.push(`  ${formatNotes(result.notes)}`);
   for (const ratio of result.ratios) {
     const bound = [ratio.min === undefined ? '' : `≥ ${ratio.min}`, ratio.max === undefined ? '' : `≤ ${ratio.max}`]
       .filter(Boolean)
@@ -48,9 +52,22 @@ function format(result: ScenarioResult): string {
   return lines.join('\n');
 }
 
+function formatNotes(notes: Readonly<Record<string, number | string>>): string {
+  return `(${Object.entries(notes)
+    .map(([key, value]) => `${key}: ${typeof value === 'number' ? Number(value.toFixed(3)) : value}`)
+    .join('; ')})`;
+}
+
 const results: ScenarioResult[] = [];
+const machine = describeMachine();
+const started = new Date();
 console.log(
-  `Hume benchmarks on Node ${process.version}, ${process.platform}/${process.arch}${values.smoke ? ' (smoke sizes: nothing is measured)' : ''}\n`,
+  `Hume benchmarks on Node ${machine.node}, ${machine.platform}, ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB${values.smoke ? ' (smoke sizes: nothing is measured)' : ''}`,
+);
+console.log(
+  `${Object.entries(machine.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ')}\n`,
 );
 for (const suite of await loadSuites()) {
   if (only && !only.test(suite.name)) continue;
@@ -64,7 +81,17 @@ for (const suite of await loadSuites()) {
     await suite.close?.();
   }
 }
-if (values.json) await writeFile(values.json, `${JSON.stringify({ node: process.version, smoke: values.smoke, results }, null, 2)}\n`);
+if (values.json) {
+  const run = {
+    command: `node dist/main.js ${process.argv.slice(2).join(' ')}`.trim(),
+    started: started.toISOString(),
+    minutes: Math.round(((Date.now() - started.getTime()) / 60_000) * 10) / 10,
+    smoke: values.smoke,
+    machine,
+    results,
+  };
+  await writeFile(values.json, `${JSON.stringify(run, null, 2)}\n`);
+}
 const missed = results.flatMap((result) =>
   result.ratios.filter((ratio) => !ratio.met).map((ratio) => `${result.name}: ${ratio.numerator} / ${ratio.denominator}`),
 );

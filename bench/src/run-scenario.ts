@@ -1,10 +1,12 @@
-import type { Scenario } from './scenario.js';
+import type { Notes, Scenario } from './scenario.js';
 
 export interface ContenderResult {
   readonly name: string;
   /** Median ops per second over the rounds. */
   readonly opsPerSecond: number;
   readonly roundsOpsPerSecond: readonly number[];
+  /** What else the contender measured: peak RSS, retries. */
+  readonly notes?: Notes;
 }
 
 export interface RatioResult {
@@ -22,6 +24,7 @@ export interface ScenarioResult {
   readonly ops: number;
   readonly contenders: readonly ContenderResult[];
   readonly ratios: readonly RatioResult[];
+  readonly notes?: Notes;
 }
 
 /**
@@ -31,6 +34,7 @@ export interface ScenarioResult {
 export async function runScenario(scenario: Scenario, onRound?: (done: number, total: number) => void): Promise<ScenarioResult> {
   const { contenders, rounds, ops } = scenario;
   for (const contender of contenders) await contender.setup?.();
+  let tornDown = false;
   try {
     for (const contender of contenders) await contender.run(Math.max(1, Math.floor(ops / 10)));
     const samples = contenders.map(() => [] as number[]);
@@ -44,19 +48,24 @@ export async function runScenario(scenario: Scenario, onRound?: (done: number, t
         onRound?.(round * contenders.length + index + 1, rounds * contenders.length);
       }
     }
-    const results = contenders.map((contender, index) => {
+    for (const contender of contenders) await contender.teardown?.();
+    tornDown = true;
+    const results: ContenderResult[] = [];
+    for (const [index, contender] of contenders.entries()) {
       const rounds = samples[index] ?? [];
-      return { name: contender.name, opsPerSecond: median(rounds), roundsOpsPerSecond: rounds };
-    });
+      const notes = await contender.notes?.();
+      results.push({ name: contender.name, opsPerSecond: median(rounds), roundsOpsPerSecond: rounds, ...(notes ? { notes } : {}) });
+    }
     const byName = new Map(results.map((result) => [result.name, result.opsPerSecond]));
     const ratios = (scenario.targets ?? []).map((target) => {
       const ratio = (byName.get(target.numerator) ?? Number.NaN) / (byName.get(target.denominator) ?? Number.NaN);
       const met = (target.min === undefined || ratio >= target.min) && (target.max === undefined || ratio <= target.max);
       return { ...target, ratio, met };
     });
-    return { name: scenario.name, unit: scenario.unit, ops, contenders: results, ratios };
+    const notes = await scenario.notes?.();
+    return { name: scenario.name, unit: scenario.unit, ops, contenders: results, ratios, ...(notes ? { notes } : {}) };
   } finally {
-    for (const contender of contenders) await contender.teardown?.();
+    if (!tornDown) for (const contender of contenders) await contender.teardown?.();
   }
 }
 

@@ -1,4 +1,7 @@
-/** One way of doing a scenario's work: the raw driver, or one of our adapters. */
+/** Extra figures a contender or scenario reports beside its speed (peak RSS, retries), kept in `--json`. */
+export type Notes = Readonly<Record<string, number | string>>;
+
+/** One way of doing a scenario's work: the raw driver, one of our adapters, or a peer. */
 export interface Contender {
   readonly name: string;
   /** Runs before the first round (create tables, open connections, fill streams). */
@@ -7,6 +10,8 @@ export interface Contender {
   run(ops: number): Promise<void>;
   /** Runs after the last round. */
   teardown?(): Promise<void>;
+  /** Read after teardown: what else this contender measured (retries, peak RSS). */
+  notes?(): Notes | Promise<Notes>;
 }
 
 /** A target ratio between two contenders' throughput, as the issues set it. */
@@ -30,6 +35,8 @@ export interface Scenario {
   readonly rounds: number;
   readonly contenders: readonly Contender[];
   readonly targets?: readonly RatioTarget[];
+  /** Read after every contender's teardown: figures about the scenario as a whole (settings, sizes). */
+  notes?(): Notes | Promise<Notes>;
 }
 
 /** A group of scenarios sharing setup, e.g. everything SQLite. */

@@ -1,6 +1,7 @@
 // Reads a stream in a process of its own and reports its peak RSS, so that
 // each way of reading is measured alone: `node dist/sqlite-read-rss.js
-// <open|raw|adapter> <file> <stream> <pageSize>` prints one JSON line.
+// <open|raw|adapter|emmett> <file> <stream> <pageSize>` prints one JSON line.
+import { getSQLiteEventStore, sqliteConnection } from '@event-driven-io/emmett-sqlite';
 import { SqliteEventStore } from '@hume/sqlite';
 import Database from 'better-sqlite3';
 import { readRawPages } from './sqlite-raw.js';
@@ -21,6 +22,16 @@ if (mode === 'raw') {
     checksum += event.seq;
   }
   await store.close();
+} else if (mode === 'emmett') {
+  // Emmett's readStream returns the whole stream as one array: its public API has no lazy read of a stream.
+  const connection = sqliteConnection({ fileName: file });
+  const store = getSQLiteEventStore({ fileName: file, connectionOptions: { singleton: true, connection } });
+  const { events: all } = await store.readStream(stream);
+  for (const event of all) {
+    events++;
+    checksum += Number(event.metadata.streamPosition);
+  }
+  connection.close();
 } else {
   // 'open': the same modules loaded and the file opened, nothing read: the floor both reads stand on.
   await new SqliteEventStore(file).close();

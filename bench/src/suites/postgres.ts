@@ -2,13 +2,18 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { PostgresEventStore as EmmettPostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import { PostgresEventStore } from '@hume/postgres';
 import pg from 'pg';
 import { type PostgresServer, startPostgres } from '../../../packages/postgres/scripts/postgres-server.mjs';
-import type { Contender, Scenario, Suite } from '../scenario.js';
+import { emmettAppends, emmettFill, emmettFirstEvent, emmettRacingWithExpect } from '../emmett-contenders.js';
+import { openEmmettPostgres } from '../emmett-postgres.js';
+import { humeFirstEvent, humeRacingWithExpect } from '../hume-contenders.js';
+import { freshStream, lanes, payload } from '../lanes.js';
+import type { Contender, Notes, Scenario, Suite } from '../scenario.js';
 
-const payload = { type: 'item-added', sku: 'sku-123', quantity: 2, price: { amount: 1999, currency: 'EUR' } };
 const LANES = 8;
+const EMMETT = 'emmett-postgresql';
 
 let server: PostgresServer | undefined;
 let databaseUrl = '';
@@ -22,13 +27,7 @@ function newPool(max: number): pg.Pool {
   return pool;
 }
 
-/** Splits `ops` over `lanes` concurrent loops. */
-async function lanes(ops: number, count: number, lane: (index: number, ops: number) => Promise<void>): Promise<void> {
-  await Promise.all(Array.from({ length: count }, (_, index) => lane(index, Math.floor(ops / count) + (index < ops % count ? 1 : 0))));
-}
-
-let streamCounter = 0;
-const freshStream = (label: string): string => `${label}-${++streamCounter}`;
+let emmett: EmmettPostgresEventStore | undefined;
 
 /**
  * @hume/postgres against the raw `pg` driver doing the same work on the same
@@ -51,9 +50,12 @@ const suite: Suite = {
     const settings = await admin.query<{ name: string; setting: string }>(
       "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers') ORDER BY name",
     );
-    console.log(
-      `PostgreSQL ${version} (${server ? 'embedded, started by the suite' : 'DATABASE_URL'}): ${settings.rows.map((row) => `${row.name}=${row.setting}`).join(', ')}\n`,
-    );
+    const serverNotes: Notes = {
+      server: `PostgreSQL ${version} (${server ? 'embedded, started by the suite' : 'DATABASE_URL'})`,
+      settings: settings.rows.map((row) => `${row.name}=${row.setting}`).join(', '),
+      peer: `${EMMETT} on the same server and database (its emt_* tables)`,
+    };
+    console.log(`${serverNotes.server}: ${serverNotes.settings}\n`);
     await new PostgresEventStore(admin, { schema }).migrate();
     const events = `"${schema}".hume_events`;
     const raw = `"${schema}".raw_events`;
@@ -67,7 +69,23 @@ const suite: Suite = {
       JSON.stringify(payload),
       million,
     ]);
+    // Streams of 10k and 100k events for the append-cost and read scenarios; Emmett
+    // gets the same two through its own API (its readStream returns a whole stream as one array).
+    const lengths = smoke ? [0, 100, 1_000, million] : [0, 10_000, 100_000, million];
+    const mid = lengths[2]!;
+    for (const length of lengths.slice(1, 3)) {
+      await admin.query(`INSERT INTO "${schema}".hume_streams VALUES ($1, $2)`, [`len-${length}`, length]);
+      await admin.query(`INSERT INTO ${events} (stream, seq, payload) SELECT $1, n, $2::json FROM generate_series(1, $3::bigint) n`, [
+        `len-${length}`,
+        JSON.stringify(payload),
+        length,
+      ]);
+    }
     await admin.query(`VACUUM ANALYZE ${events}`);
+    emmett = await openEmmettPostgres(databaseUrl);
+    const emmettPrefix = `emmett-${schema}`;
+    for (const length of lengths.slice(1, 3)) await emmettFill(emmett, `${emmettPrefix}-len-${length}`, length);
+    const emmettStore = (): EmmettPostgresEventStore => emmett!;
 
     const rawInsert = { name: 'bench-raw-insert', text: `INSERT INTO ${raw} (stream, seq, payload) VALUES ($1, $2, $3)` };
     const rawMaxInsert = {
@@ -152,16 +170,32 @@ const suite: Suite = {
         unit: 'append',
         ops: appendOps,
         rounds: appendRounds,
-        contenders: [rawInserts('raw pg INSERT', 1), adapterAppends('@hume/postgres', 1), rawCounterAppends('raw pg, the counter CTE')],
-        targets: [{ numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.95 }],
+        contenders: [
+          rawInserts('raw pg INSERT', 1),
+          adapterAppends('@hume/postgres', 1),
+          emmettAppends(EMMETT, emmettStore, 1),
+          rawCounterAppends('raw pg, the counter CTE'),
+        ],
+        targets: [
+          { numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.95 },
+          { numerator: '@hume/postgres', denominator: EMMETT, min: 2 },
+        ],
+        notes: () => serverNotes,
       },
       {
         name: 'postgres: append, 8 connections on 8 streams',
         unit: 'append',
         ops: appendOps * 2,
         rounds: appendRounds,
-        contenders: [rawInserts('raw pg INSERT', LANES), adapterAppends('@hume/postgres', LANES)],
-        targets: [{ numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.9 }],
+        contenders: [
+          rawInserts('raw pg INSERT', LANES),
+          adapterAppends('@hume/postgres', LANES),
+          emmettAppends(EMMETT, emmettStore, LANES),
+        ],
+        targets: [
+          { numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.9 },
+          { numerator: '@hume/postgres', denominator: EMMETT, min: 2 },
+        ],
       },
       {
         name: 'postgres: append, 8 connections racing on one stream, no expect',
@@ -220,17 +254,23 @@ const suite: Suite = {
                 }
               });
             },
-            async teardown() {
-              console.log(
-                `  (racing: the @hume/postgres contenders had ${racingErrors} failed appends and ${racingRemoved} connections dropped for a query error, which is what any retry would cost; raw retried ${rawRetries} times on unique violations)`,
-              );
-            },
           },
+          emmettAppends(EMMETT, emmettStore, LANES, `${emmettPrefix}-race`),
         ],
         targets: [
           { numerator: '@hume/postgres', denominator: 'raw MAX(seq)+1, retry on 23505', min: 2 },
           { numerator: '@hume/postgres, a store per connection', denominator: 'raw MAX(seq)+1, retry on 23505', min: 2 },
+          { numerator: '@hume/postgres', denominator: EMMETT, min: 2 },
         ],
+        notes: () => ({ humeFailedAppends: racingErrors, humeConnectionsDropped: racingRemoved, rawRetries }),
+      },
+      {
+        name: 'postgres: append, 8 connections racing on one stream with expect (a conflict re-reads and retries)',
+        unit: 'append',
+        ops: smoke ? 40 : 1_000,
+        rounds: appendRounds,
+        contenders: [humeRacingWithExpect('@hume/postgres', () => racingStore, LANES), emmettRacingWithExpect(EMMETT, emmettStore, LANES)],
+        targets: [{ numerator: '@hume/postgres', denominator: EMMETT, min: 2 }],
       },
       {
         name: `postgres: read a ${million.toLocaleString('en-US')}-event stream`,
@@ -261,42 +301,103 @@ const suite: Suite = {
               for await (const event of readStore.events('long')) if (event.payload !== null) read++;
               if (read !== million) throw new Error(`@hume/postgres read ${read} events, expected ${million}`);
             },
-            async teardown() {
-              const helper = fileURLToPath(new URL('../postgres-read-rss.js', import.meta.url));
-              const peaks: string[] = [];
-              for (const mode of ['raw', 'adapter']) {
-                const { stdout } = await promisify(execFile)(process.execPath, [helper, mode, databaseUrl, schema, 'long']);
-                const {
-                  events: count,
-                  baselineMiB,
-                  peakMiB,
-                } = JSON.parse(stdout) as { events: number; baselineMiB: number; peakMiB: number };
-                peaks.push(`${mode} ${peakMiB} MiB (${baselineMiB} MiB before the read, ${count.toLocaleString('en-US')} events)`);
-              }
-              console.log(`  (peak RSS of one full read, each in a fresh process: ${peaks.join('; ')})`);
-            },
           },
         ],
         targets: [{ numerator: '@hume/postgres', denominator: 'raw pg keyset pages', min: 0.9 }],
+        notes: async () => ({
+          'raw peak RSS MiB': await peakRss('raw', 'long'),
+          '@hume/postgres peak RSS MiB': await peakRss('adapter', 'long'),
+        }),
       },
       {
-        name: `postgres: append cost at stream length ${million.toLocaleString('en-US')} vs 0`,
+        name: `postgres: read a ${mid.toLocaleString('en-US')}-event stream (the size Emmett is given)`,
+        unit: 'event read',
+        ops: mid,
+        rounds: smoke ? 1 : 5,
+        contenders: [
+          {
+            name: '@hume/postgres',
+            async run() {
+              let read = 0;
+              for await (const event of readStore.events(`len-${mid}`)) if (event.payload !== null) read++;
+              if (read !== mid) throw new Error(`@hume/postgres read ${read} events, expected ${mid}`);
+            },
+          },
+          {
+            name: EMMETT,
+            async run() {
+              const { events: read } = await emmett!.readStream(`${emmettPrefix}-len-${mid}`);
+              if (read.length !== mid) throw new Error(`${EMMETT} read ${read.length} events, expected ${mid}`);
+            },
+          },
+        ],
+        targets: [{ numerator: '@hume/postgres', denominator: EMMETT, min: 1 }],
+        notes: async () => ({
+          '@hume/postgres peak RSS MiB': await peakRss('adapter', `len-${mid}`),
+          [`${EMMETT} peak RSS MiB`]: await peakRss('emmett', `${emmettPrefix}-len-${mid}`),
+        }),
+      },
+      {
+        name: `postgres: append cost at stream lengths ${lengths.map((n) => n.toLocaleString('en-US')).join(', ')}`,
         unit: 'append',
-        ops: appendOps,
+        ops: smoke ? 40 : 1_000,
         rounds: appendRounds,
         contenders: [
           adapterAppends('append at length 0', 1),
+          ...lengths.slice(1, 3).map((length) => adapterAppends(`append at length ${length.toLocaleString('en-US')}`, 1, `len-${length}`)),
           adapterAppends(`append at length ${million.toLocaleString('en-US')}`, 1, 'long'),
+          emmettAppends(`${EMMETT} at length 0`, emmettStore, 1),
+          ...lengths
+            .slice(1, 3)
+            .map((length) =>
+              emmettAppends(`${EMMETT} at length ${length.toLocaleString('en-US')}`, emmettStore, 1, `${emmettPrefix}-len-${length}`),
+            ),
         ],
         // Throughput at length 0 over throughput at length 1,000,000 = cost at 1,000,000 over cost at 0.
-        targets: [{ numerator: 'append at length 0', denominator: `append at length ${million.toLocaleString('en-US')}`, max: 1.2 }],
+        targets: [
+          { numerator: 'append at length 0', denominator: `append at length ${million.toLocaleString('en-US')}`, max: 1.2 },
+          {
+            numerator: `append at length ${mid.toLocaleString('en-US')}`,
+            denominator: `${EMMETT} at length ${mid.toLocaleString('en-US')}`,
+            min: 2,
+          },
+        ],
+      },
+      {
+        name: 'postgres: time to first event of a long stream',
+        unit: 'first event',
+        ops: 1,
+        rounds: smoke ? 1 : 7,
+        contenders: [
+          humeFirstEvent(`@hume/postgres, ${million.toLocaleString('en-US')} events`, () => readStore, 'long'),
+          humeFirstEvent(`@hume/postgres, ${mid.toLocaleString('en-US')} events`, () => readStore, `len-${mid}`),
+          emmettFirstEvent(`${EMMETT}, ${mid.toLocaleString('en-US')} events`, emmettStore, `${emmettPrefix}-len-${mid}`),
+        ],
+        targets: [
+          {
+            numerator: `@hume/postgres, ${mid.toLocaleString('en-US')} events`,
+            denominator: `${EMMETT}, ${mid.toLocaleString('en-US')} events`,
+            min: 2,
+          },
+        ],
       },
     ];
     return scenarios;
+
+    /** One full read in a fresh process, so that its peak RSS is its own. */
+    async function peakRss(mode: 'raw' | 'adapter' | 'emmett', stream: string): Promise<number> {
+      const helper = fileURLToPath(new URL('../postgres-read-rss.js', import.meta.url));
+      const { stdout } = await promisify(execFile)(process.execPath, [helper, mode, databaseUrl, schema, stream], {
+        maxBuffer: 1 << 20,
+      });
+      return (JSON.parse(stdout) as { peakMiB: number }).peakMiB;
+    }
   },
   async close() {
     try {
       if (!server && schema) await pools[0]?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await emmett?.close();
+      emmett = undefined;
       await Promise.all(pools.splice(0).map((pool) => pool.end()));
     } finally {
       await server?.stop();

@@ -6,11 +6,16 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SqliteEventStore } from '@hume/sqlite';
 import Database from 'better-sqlite3';
+import { emmettAppends, emmettFill, emmettFirstEvent } from '../emmett-contenders.js';
+import { type EmmettSqlite, openEmmettSqlite } from '../emmett-sqlite.js';
+import { humeAppends, humeFirstEvent, humeRacingWithExpect } from '../hume-contenders.js';
+import { freshStream, payload } from '../lanes.js';
 import type { Contender, Scenario, Suite } from '../scenario.js';
 import { createEventsTable, fillStream, readRawPages, setPragmas } from '../sqlite-raw.js';
 
-const payload = { type: 'item-added', sku: 'sku-123', quantity: 2, price: { amount: 1999, currency: 'EUR' } };
 const pageSize = 512;
+const EMMETT = 'emmett-sqlite';
+const LANES = 8;
 const run = promisify(execFile);
 
 /**
@@ -31,19 +36,123 @@ const suite: Suite = {
     fillStream(db, 'long', longLength, payload);
     db.close();
 
+    // Streams of 10k and 100k events beside the long one, and the same two in Emmett's file,
+    // written through its API (its readStream returns a whole stream as one array).
+    const lengths = smoke ? [100, 1_000] : [10_000, 100_000];
+    const mid = lengths[1]!;
+    const filler = new Database(longFile);
+    for (const length of lengths) fillStream(filler, `len-${length}`, length, payload);
+    filler.close();
+    emmettFile = join(dir, 'emmett.db');
+    const emmett = await openEmmettSqlite(emmettFile, 'NORMAL');
+    for (const length of lengths) await emmettFill(emmett.store, `len-${length}`, length);
+    emmett.close();
+
     const rounds = smoke ? 1 : 9;
     return [
       // Syncs to disk vary a lot on a shared machine: more, shorter rounds give a steadier median.
       appendScenario('full', smoke ? 20 : 3_000, smoke ? 1 : 15),
       appendScenario('normal', smoke ? 20 : 20_000, smoke ? 1 : 15),
+      writersScenario(smoke ? 16 : 3_000, smoke ? 1 : 9),
+      racingScenario(false, smoke ? 16 : 3_000, smoke ? 1 : 9),
+      racingScenario(true, smoke ? 16 : 1_000, smoke ? 1 : 9),
       readScenario(longFile, longLength, smoke ? 1 : 7),
-      longStreamScenario(longFile, longLength, smoke ? 20 : 20_000, rounds),
+      emmettReadScenario(longFile, mid, smoke ? 1 : 5),
+      // 5,000 a round, not 20,000: Emmett's appends take ~0.5 ms each and six of the contenders are its or at 10k/100k.
+      longStreamScenario(longFile, longLength, lengths, smoke ? 20 : 5_000, rounds),
+      firstEventScenario(longFile, longLength, mid, smoke ? 1 : 7),
     ];
   },
   async close() {
     if (dir) rmSync(dir, { recursive: true, force: true });
   },
 };
+
+let emmettFile = '';
+
+/** Emmett's SQLite store on its own file (filled with the 10k and 100k streams), opened in setup, closed in teardown. */
+function emmettOn(
+  durability: 'full' | 'normal',
+  shared = true,
+): { store: () => EmmettSqlite['store']; setup(): Promise<void>; teardown(): Promise<void>; settings(): string } {
+  let opened: EmmettSqlite | undefined;
+  return {
+    store: () => opened!.store,
+    async setup() {
+      opened = await openEmmettSqlite(emmettFile, durability === 'full' ? 'FULL' : 'NORMAL', shared);
+    },
+    async teardown() {
+      opened?.close();
+    },
+    settings: () => opened?.settings ?? '',
+  };
+}
+
+/** A Hume SQLite store opened in setup and closed in teardown. */
+function humeOn(
+  file: string,
+  durability: 'full' | 'normal',
+): { store: () => SqliteEventStore; setup(): Promise<void>; teardown(): Promise<void> } {
+  let opened: SqliteEventStore | undefined;
+  return {
+    store: () => opened!,
+    async setup() {
+      opened = new SqliteEventStore(file, { durability });
+    },
+    async teardown() {
+      await opened?.close();
+    },
+  };
+}
+
+/** A contender with the open and close of a store around it. */
+function around(life: { setup(): Promise<void>; teardown(): Promise<void> }, contender: Contender): Contender {
+  return { ...contender, setup: () => life.setup(), teardown: () => life.teardown() };
+}
+
+function writersScenario(ops: number, rounds: number): Scenario {
+  const hume = humeOn(join(folder(), 'writers.db'), 'full');
+  // Emmett's default, a connection per call, fails here with SQLITE_BUSY and then "cannot rollback - no
+  // transaction is active" (uncaught); on its one shared connection concurrent appends nest into one transaction.
+  const emmett = emmettOn('full', true);
+  return {
+    name: `sqlite: append, ${LANES} writers on ${LANES} streams (synchronous=FULL)`,
+    unit: 'append',
+    ops,
+    rounds,
+    contenders: [
+      around(hume, humeAppends('@hume/sqlite, full', hume.store, LANES)),
+      around(emmett, emmettAppends(`${EMMETT}, FULL`, emmett.store, LANES)),
+    ],
+    targets: [{ numerator: '@hume/sqlite, full', denominator: `${EMMETT}, FULL`, min: 2 }],
+    notes: () => ({ emmett: `${emmett.settings()}, one shared connection (concurrent appends share its transaction)` }),
+  };
+}
+
+function racingScenario(withExpect: boolean, ops: number, rounds: number): Scenario {
+  const hume = humeOn(join(folder(), `race-${withExpect}.db`), 'full');
+  const emmett = emmettOn('full', true);
+  const stream = freshStream('race');
+  return {
+    name: `sqlite: append, ${LANES} writers racing on one stream ${withExpect ? 'with expect (a conflict re-reads and retries)' : 'without expect'} (synchronous=FULL)`,
+    unit: 'append',
+    ops,
+    rounds,
+    // Emmett is left out with expect: a conflict rolls back the transaction its concurrent appends share, and
+    // the others then fail with an uncaught "SQLITE_ERROR: cannot commit - no transaction is active".
+    contenders: withExpect
+      ? [around(hume, humeRacingWithExpect('@hume/sqlite, full', hume.store, LANES))]
+      : [
+          around(hume, humeAppends('@hume/sqlite, full', hume.store, LANES, stream)),
+          around(emmett, emmettAppends(`${EMMETT}, FULL`, emmett.store, LANES, stream)),
+        ],
+    targets: withExpect ? [] : [{ numerator: '@hume/sqlite, full', denominator: `${EMMETT}, FULL`, min: 2 }],
+    notes: () =>
+      withExpect
+        ? { emmett: 'not run: its concurrent appends on one connection share a transaction, which a conflict rolls back' }
+        : { emmett: `${emmett.settings()}, one shared connection (concurrent appends share its transaction)` },
+  };
+}
 
 let dir: string | undefined;
 const folder = (): string => dir ?? '';
@@ -53,6 +162,8 @@ function appendScenario(durability: 'full' | 'normal', ops: number, rounds: numb
   const raw = `raw INSERT, ${synchronous}`;
   const adapter = `@hume/sqlite, ${durability}`;
   const expecting = `@hume/sqlite + expect, ${durability}`;
+  const peer = `${EMMETT}, ${synchronous}`;
+  const emmett = emmettOn(durability);
   return {
     name: `sqlite: append, one transaction per event (synchronous=${synchronous})`,
     unit: 'append',
@@ -62,11 +173,14 @@ function appendScenario(durability: 'full' | 'normal', ops: number, rounds: numb
       rawAppender(raw, join(folder(), `raw-${durability}.db`), synchronous),
       adapterAppender(adapter, durability, false),
       adapterAppender(expecting, durability, true),
+      around(emmett, emmettAppends(peer, emmett.store, 1)),
     ],
     targets: [
       { numerator: adapter, denominator: raw, min: 0.9 },
       { numerator: expecting, denominator: raw, min: 0.9 },
+      { numerator: adapter, denominator: peer, min: 2 },
     ],
+    notes: () => ({ hume: `synchronous=${synchronous}, journal_mode=wal`, emmett: emmett.settings() }),
   };
 }
 
@@ -181,15 +295,78 @@ async function printPeakRss(file: string, length: number): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-function longStreamScenario(longFile: string, length: number, ops: number, rounds: number): Scenario {
+function emmettReadScenario(longFile: string, length: number, rounds: number): Scenario {
+  const hume = humeOn(longFile, 'full');
+  const emmett = emmettOn('full');
+  const stream = `len-${length}`;
+  return {
+    name: `sqlite: read a ${length.toLocaleString('en-US')}-event stream (the size Emmett is given)`,
+    unit: 'event read',
+    ops: length,
+    rounds,
+    contenders: [
+      around(hume, {
+        name: '@hume/sqlite events()',
+        async run() {
+          let read = 0;
+          for await (const event of hume.store().events(stream)) if (event.payload !== null) read++;
+          if (read !== length) throw new Error(`@hume/sqlite read ${read} events, expected ${length}`);
+        },
+      }),
+      around(emmett, {
+        name: `${EMMETT} readStream`,
+        async run() {
+          const { events } = await emmett.store().readStream(stream);
+          if (events.length !== length) throw new Error(`${EMMETT} read ${events.length} events, expected ${length}`);
+        },
+      }),
+    ],
+    targets: [{ numerator: '@hume/sqlite events()', denominator: `${EMMETT} readStream`, min: 1 }],
+    notes: async () => ({
+      '@hume/sqlite peak RSS MiB': await peakRss('adapter', longFile, stream),
+      [`${EMMETT} peak RSS MiB`]: await peakRss('emmett', emmettFile, stream),
+    }),
+  };
+}
+
+function firstEventScenario(longFile: string, longLength: number, length: number, rounds: number): Scenario {
+  const hume = humeOn(longFile, 'full');
+  const emmett = emmettOn('full');
+  const long = `@hume/sqlite, ${longLength.toLocaleString('en-US')} events`;
+  const mid = `@hume/sqlite, ${length.toLocaleString('en-US')} events`;
+  const peer = `${EMMETT}, ${length.toLocaleString('en-US')} events`;
+  return {
+    name: 'sqlite: time to first event of a long stream',
+    unit: 'first event',
+    ops: 1,
+    rounds,
+    contenders: [
+      around(hume, humeFirstEvent(long, hume.store, 'long')),
+      humeFirstEvent(mid, hume.store, `len-${length}`),
+      around(emmett, emmettFirstEvent(peer, emmett.store, `len-${length}`)),
+    ],
+    targets: [{ numerator: mid, denominator: peer, min: 2 }],
+  };
+}
+
+/** One whole read in a fresh process: its peak RSS in MiB. */
+async function peakRss(mode: 'adapter' | 'emmett', file: string, stream: string): Promise<number> {
+  const script = fileURLToPath(new URL('../sqlite-read-rss.js', import.meta.url));
+  const { stdout } = await run(process.execPath, [script, mode, file, stream, String(pageSize)]);
+  return Math.round(((JSON.parse(stdout) as { maxRssBytes: number }).maxRssBytes / 2 ** 20) * 10) / 10;
+}
+
+function longStreamScenario(longFile: string, length: number, lengths: readonly number[], ops: number, rounds: number): Scenario {
   const atZero = '@hume/sqlite, stream at 0';
   const atZeroEmpty = '… at 0, in an empty file';
   const atLong = `@hume/sqlite, stream at ${length.toLocaleString('en-US')}`;
   let empty: SqliteEventStore | undefined;
   let long: SqliteEventStore | undefined;
   let runs = 0;
+  const emmett = emmettOn('normal');
+  const at = (n: number): string => n.toLocaleString('en-US');
   return {
-    name: `sqlite: append cost at stream length ${length.toLocaleString('en-US')} vs 0 (synchronous=NORMAL, so that disk syncs do not hide it)`,
+    name: `sqlite: append cost at stream lengths 0, ${lengths.map((n) => n.toLocaleString('en-US')).join(', ')} and ${length.toLocaleString('en-US')} (synchronous=NORMAL, so that disk syncs do not hide it)`,
     unit: 'append',
     ops,
     rounds,
@@ -214,6 +391,16 @@ function longStreamScenario(longFile: string, length: number, ops: number, round
           await long?.close();
         },
       },
+      ...lengths.map(
+        (n): Contender => ({
+          name: `@hume/sqlite, stream at ${at(n)}`,
+          async run(count) {
+            for (let i = 0; i < count; i++) await long!.append(`len-${n}`, payload);
+          },
+        }),
+      ),
+      around(emmett, emmettAppends(`${EMMETT}, stream at 0`, emmett.store, 1)),
+      ...lengths.map((n) => emmettAppends(`${EMMETT}, stream at ${at(n)}`, emmett.store, 1, `len-${n}`)),
       {
         name: atZeroEmpty,
         async setup() {
@@ -233,7 +420,9 @@ function longStreamScenario(longFile: string, length: number, ops: number, round
     targets: [
       { numerator: atZero, denominator: atLong, max: 1.2 },
       { numerator: atZeroEmpty, denominator: atLong, max: 1.2 },
+      ...lengths.map((n) => ({ numerator: `@hume/sqlite, stream at ${at(n)}`, denominator: `${EMMETT}, stream at ${at(n)}`, min: 2 })),
     ],
+    notes: () => ({ emmett: emmett.settings() }),
   };
 }
 

@@ -1,0 +1,105 @@
+// Rewrites docs/benchmarks.md and docs/benchmarks.svg from the JSON of a run:
+//   node dist/write-docs.js results/benchmarks.json
+// Everything with a number in it comes from the file; nothing is typed by hand.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Machine } from './machine.js';
+import { type ChartRatio, ratioChart } from './ratio-chart.js';
+import type { ScenarioResult } from './run-scenario.js';
+
+interface Run {
+  readonly command: string;
+  readonly started: string;
+  readonly minutes: number;
+  readonly smoke: boolean;
+  readonly machine: Machine;
+  readonly results: readonly ScenarioResult[];
+}
+
+const [file = 'results/benchmarks.json'] = process.argv.slice(2);
+const run = JSON.parse(readFileSync(file, 'utf8')) as Run;
+const docs = new URL('../../docs/', import.meta.url);
+
+const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+const perOp = (opsPerSecond: number): string => {
+  const ms = 1000 / opsPerSecond;
+  return ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`;
+};
+const notes = (n?: Readonly<Record<string, number | string>>): string =>
+  n
+    ? Object.entries(n)
+        .map(([key, value]) => `${key}: ${typeof value === 'number' ? Number(value.toFixed(3)) : value}`)
+        .join('; ')
+    : '';
+const bound = (r: { min?: number; max?: number }): string => (r.min !== undefined ? `≥ ${r.min}` : `≤ ${r.max}`);
+
+const ratios: ChartRatio[] = run.results.flatMap((result) =>
+  result.ratios.map((r) => ({
+    label: `${result.name.split(':')[0]}: ${r.numerator} / ${r.denominator}${shortName(result.name)}`,
+    ratio: r.ratio,
+    ...(r.min !== undefined || r.max !== undefined ? { target: (r.min ?? r.max) as number } : {}),
+    met: r.met,
+  })),
+);
+
+/** The scenario in a few words, for a chart label. */
+function shortName(name: string): string {
+  const rest = name.split(': ')[1] ?? '';
+  return ` (${rest.replace(/\s*\(.*$/, '').slice(0, 48)})`;
+}
+
+const lines: string[] = [
+  '# Benchmarks',
+  '',
+  '<!-- Written by bench/src/write-docs.ts from bench/results/benchmarks.json: run `pnpm bench:docs`, do not edit by hand. -->',
+  '',
+  `Hume's adapters beside the raw drivers (the floor) and the nearest TypeScript peer, [Emmett](https://github.com/event-driven-io/emmett), doing the same work through its public API. Every scenario runs its contenders interleaved (A, B, A, B …) after one untimed warm-up round each; figures are medians over the rounds.${run.smoke ? ' **This file came from a smoke run: the figures measure nothing.**' : ''}`,
+  '',
+  `- Command: \`pnpm bench:docs\` (from the repository root), which ran \`${run.command}\` in \`bench/\` and then this writer; ${run.minutes} minutes, started ${run.started}.`,
+  `- Machine: ${run.machine.cores} × ${run.machine.cpu}, ${run.machine.memoryGiB} GiB, ${run.machine.platform}, Node ${run.machine.node}; a shared VM, so expect drift between runs (interleaving makes it hit every contender alike).`,
+  `- Versions: ${Object.entries(run.machine.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ')}.`,
+  '',
+  '![Ratios of the run](benchmarks.svg)',
+  '',
+  '## How the two sides are set up',
+  '',
+  "- **Durability is the same on both sides and printed in each scenario.** PostgreSQL: one server for everyone (settings in the first scenario's notes; `synchronous_commit=on`, `fsync=on`). SQLite: WAL everywhere; @hume/sqlite `durability: 'full'` is `synchronous=FULL`, and Emmett's connection is set to the same level (read back and printed as `emmett: …`).",
+  "- **Emmett SQLite, one writer:** one connection for the store's life (Emmett's `connectionOptions: { singleton: true }`), since its default opens a connection per call. **Concurrent writers:** Emmett's default, a connection per call, because on one shared connection its transactions nest into each other (concurrent appends would share one transaction).",
+  "- **Emmett PostgreSQL:** `getPostgreSQLEventStore(url)` with its own pool, schema migrated before timing, on the same server and database as Hume's tables.",
+  "- **Reads and large streams:** Emmett's `readStream` returns a whole stream as one array (its public API has no lazy read of one stream), so Emmett is given streams of 100,000 events, not 1,000,000; its read, first-event and append-cost rows are at that size, beside Hume at the same size. Hume's 1,000,000-event rows are measured too.",
+  "- **Peak RSS** is measured by a fresh child process per read (`process.resourceUsage().maxRSS`), so one read's memory never hides another's.",
+  '- **Racing with expect:** 8 writers on one stream, each with the last version it knows; on a conflict it re-reads the events after it (as a command handler rebuilding state would) and retries. Retries are in the notes.',
+  '',
+  '## Results',
+  '',
+];
+for (const result of run.results) {
+  lines.push(
+    `### ${result.name}`,
+    '',
+    `${int(result.ops)} ${result.unit}s per round.${result.notes ? ` ${notes(result.notes)}.` : ''}`,
+    '',
+  );
+  lines.push(`| contender | ${result.unit}s/s | per ${result.unit} | notes |`, '|---|--:|--:|---|');
+  for (const c of result.contenders) lines.push(`| ${c.name} | ${int(c.opsPerSecond)} | ${perOp(c.opsPerSecond)} | ${notes(c.notes)} |`);
+  if (result.ratios.length > 0) {
+    lines.push('', '| ratio | measured | target | |', '|---|--:|--:|---|');
+    for (const r of result.ratios) {
+      lines.push(`| ${r.numerator} / ${r.denominator} | ${r.ratio.toFixed(2)} | ${bound(r)} | ${r.met ? 'met' : '**missed**'} |`);
+    }
+  }
+  lines.push('');
+}
+const missed = run.results.flatMap((result) =>
+  result.ratios
+    .filter((r) => !r.met)
+    .map((r) => `${result.name}: ${r.numerator} / ${r.denominator} = ${r.ratio.toFixed(2)} (target ${bound(r)})`),
+);
+lines.push('## Targets missed in this run', '', ...(missed.length === 0 ? ['None.'] : missed.map((m) => `- ${m}`)), '');
+writeFileSync(new URL('benchmarks.md', docs), `${lines.join('\n')}\n`);
+writeFileSync(
+  new URL('benchmarks.svg', docs),
+  ratioChart(`Hume benchmark ratios (${run.started.slice(0, 10)}, ${run.machine.cores} cores, Node ${run.machine.node})`, ratios),
+);
+console.log(`wrote docs/benchmarks.md and docs/benchmarks.svg from ${file}`);
