@@ -1,17 +1,14 @@
 import { afterAll, describe, test } from '@jest/globals';
-import { type ConformanceOptions, resolveOptions } from './conformance-options.js';
-import type { CaseReport } from './conformance-report.js';
-import { runCase } from './run-case.js';
-import { buildReport, writeReport } from './run-conformance.js';
-import { selectCases } from './select-cases.js';
-import { type Target, targetObject } from './target.js';
+import type { ConformanceOptions } from './conformance-options.js';
+import { registerCases } from './register-cases.js';
+import type { Target } from './target.js';
 
 /**
  * Registers the kit with jest: one `describe` for the store, one test per
- * case, named after its level, id and title. Jest has no way to skip a test
- * once it runs, so a case whose needs the target cannot meet is registered
- * with `test.skip` when that is known up front (a hook the target lacks), and
- * otherwise (a store without `close()`) passes with a note in the log.
+ * case, named after its level, id and title. Jest cannot skip a test once
+ * it runs: a case whose hook the target lacks is registered with
+ * `test.skip`, and one that finds no `close()` on the store passes with a
+ * note in the log.
  *
  * @example
  * ```ts
@@ -22,43 +19,18 @@ import { type Target, targetObject } from './target.js';
  * ```
  */
 export function describeEventStore(name: string, target: Target, options: ConformanceOptions = {}): void {
-  const resolved = resolveOptions({ name, ...options });
-  const startedAt = new Date();
-  const reports: CaseReport[] = [];
-  const hooks = targetObject(target);
-  describe(`${name} keeps the Hume contract`, () => {
-    const { reportFile } = resolved;
-    if (reportFile !== undefined) afterAll(() => writeReport(reportFile, buildReport(resolved, startedAt, reports)));
-    for (const entry of selectCases(resolved)) {
-      const title = `${entry.level} ${entry.id}: ${entry.title}`;
-      const missing = entry.needs?.find((need) => need !== 'close' && hooks[need] === undefined);
-      if (missing) {
-        const { id, clause, level } = entry;
-        reports.push({
-          id,
-          clause,
-          level,
-          title: entry.title,
-          status: 'skip',
-          durationMs: 0,
-          message: `the target offers no ${missing} hook`,
-        });
-        test.skip(title, () => {});
-        continue;
-      }
-      test(
-        title,
-        async () => {
-          const report = await runCase(target, entry, resolved);
-          reports.push(report);
-          reports.push(report);
-          if (report.status === 'skip') console.info(`${entry.id} skipped: ${report.message}`);
-          if (report.status === 'fail') throw new Error(`${report.message}\nif this fails, ${report.hint}`);
-        },
-        resolved.timeoutMs * 3 + 5_000,
-      );
-    }
-  });
+  registerCases<undefined>(
+    {
+      describe,
+      test: (title, timeout, body) => test(title, () => body(undefined), timeout),
+      skip: (title) => test.skip(title, () => {}),
+      after: afterAll,
+      skipRunning: (_, reason) => console.info(`skipped: ${reason}`),
+    },
+    name,
+    target,
+    options,
+  );
 }
 
 export type { ConformanceOptions } from './conformance-options.js';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describeError } from './assertions.js';
-import type { ConformanceCase } from './conformance-case.js';
+import type { ConformanceCase, Need } from './conformance-case.js';
 import { ConformanceFailure } from './conformance-failure.js';
 import type { ResolvedOptions } from './conformance-options.js';
 import type { CaseReport } from './conformance-report.js';
 import { guardedStore } from './guarded-store.js';
-import { type AnyEventStore, type Target, targetObject } from './target.js';
+import { type AnyEventStore, type Target, type TargetObject, targetObject } from './target.js';
 
 // 64 random bits per process: runs against one shared backend never meet.
 const runId = randomBytes(8).toString('hex');
@@ -33,7 +33,7 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
     await withTimeout(Promise.resolve(hooks.dispose ? hooks.dispose(store) : store.close?.()), options.timeoutMs, 'disposing of the store');
   };
 
-  const missing = entry.needs?.find((need) => need !== 'close' && hooks[need] === undefined);
+  const missing = missingHook(entry, hooks);
   if (missing) return report('skip', `the target offers no ${missing} hook`);
   let store: AnyEventStore;
   try {
@@ -89,6 +89,11 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
   if (outcome === undefined) return report('pass');
   if (outcome instanceof ConformanceFailure || outcome instanceof TimeoutError) return report('fail', outcome.message);
   return report('fail', `the case threw an unexpected error: ${describeError(outcome)}`);
+}
+
+/** The first hook `entry` needs that the target does not offer (known before any store exists). */
+export function missingHook(entry: ConformanceCase, hooks: TargetObject): Need | undefined {
+  return entry.needs?.find((need) => need !== 'close' && hooks[need] === undefined);
 }
 
 class TimeoutError extends Error {}

@@ -1,9 +1,6 @@
-import { afterAll, describe, it } from 'vitest';
-import { type ConformanceOptions, resolveOptions } from './conformance-options.js';
-import type { CaseReport } from './conformance-report.js';
-import { runCase } from './run-case.js';
-import { buildReport, writeReport } from './run-conformance.js';
-import { selectCases } from './select-cases.js';
+import { afterAll, describe, it, type TestContext } from 'vitest';
+import type { ConformanceOptions } from './conformance-options.js';
+import { registerCases } from './register-cases.js';
 import type { Target } from './target.js';
 
 /**
@@ -21,21 +18,18 @@ import type { Target } from './target.js';
  * ```
  */
 export function describeEventStore(name: string, target: Target, options: ConformanceOptions = {}): void {
-  const resolved = resolveOptions({ name, ...options });
-  const startedAt = new Date();
-  const reports: CaseReport[] = [];
-  describe(`${name} keeps the Hume contract`, () => {
-    const { reportFile } = resolved;
-    if (reportFile !== undefined) afterAll(() => writeReport(reportFile, buildReport(resolved, startedAt, reports)));
-    for (const entry of selectCases(resolved)) {
-      it(`${entry.level} ${entry.id}: ${entry.title}`, { timeout: resolved.timeoutMs * 3 + 5_000 }, async (context) => {
-        const report = await runCase(target, entry, resolved);
-        reports.push(report);
-        if (report.status === 'skip') context.skip(report.message);
-        if (report.status === 'fail') throw new Error(`${report.message}\nif this fails, ${report.hint}`);
-      });
-    }
-  });
+  registerCases<TestContext>(
+    {
+      describe,
+      test: (title, timeout, body) => it(title, { timeout }, body),
+      skip: (title) => it.skip(title, () => {}),
+      after: afterAll,
+      skipRunning: (context, reason) => context.skip(reason),
+    },
+    name,
+    target,
+    options,
+  );
 }
 
 export type { ConformanceOptions } from './conformance-options.js';

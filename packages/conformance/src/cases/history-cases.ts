@@ -1,10 +1,8 @@
-import type { Seq } from '@hume/core';
 import type { CaseContext } from '../conformance-case.js';
 import { defineCases } from '../conformance-case.js';
 import { ConformanceFailure } from '../conformance-failure.js';
-import { checkHistory } from '../history/check-history.js';
-import { formatOperation } from '../history/format-operation.js';
-import type { Operation, Violation } from '../history/history.js';
+import { assertHistory } from '../history/assert-history.js';
+import type { Operation } from '../history/history.js';
 import { type ClientPlan, runClient } from '../history/run-client.js';
 import { appendOk, readAll } from '../store-calls.js';
 
@@ -18,29 +16,7 @@ async function checkSeededHistory(
   const operations: Operation[] = [];
   const plans = Array.from({ length: shape.clients }, (_, index) => ({ ...shape, client: `c${index}`, index, seed, streams }));
   await Promise.all(plans.map((plan) => runClient(store, plan, (op) => operations.push(op))));
-  const final = new Map<string, [Seq, number | undefined][]>();
-  for (const name of streams) {
-    final.set(
-      name,
-      (await readAll(store, name)).map((event) => [event.seq, (event.payload as { op?: number } | null)?.op]),
-    );
-  }
-  const violations = checkHistory(operations, final);
-  if (violations.length > 0) throw new ConformanceFailure(describeViolations(violations, operations, seed));
-}
-
-/** The first violations with their witnesses, the clause, and how to replay. */
-export function describeViolations(violations: readonly Violation[], operations: readonly Operation[], seed: number): string {
-  const origin = Math.min(...operations.map((op) => op.invokedAt));
-  const lines = violations
-    .slice(0, 3)
-    .flatMap((violation) => [
-      `${violation.clause} broken: ${violation.message}`,
-      ...violation.witness.map((op) => `  ${formatOperation(op, origin)}`),
-    ]);
-  if (violations.length > 3) lines.push(`(+${violations.length - 3} more violations)`);
-  lines.push(`seed ${seed}: replay with --seed ${seed} (or the seed option) and --grep on this case`);
-  return lines.join('\n');
+  await assertHistory(store, streams, operations, seed);
 }
 
 /** C1.5, C2.5, C4.6 and everything else at once: seeded random histories, checked whole. */

@@ -1,35 +1,14 @@
-import type { Seq } from '@hume/core';
 import { assert, assertEqual, assertRun } from '../assertions.js';
 import { type Child, runChildren, startChild } from '../child-processes.js';
 import type { CaseContext } from '../conformance-case.js';
 import { defineCases } from '../conformance-case.js';
-import { ConformanceFailure } from '../conformance-failure.js';
-import { checkHistory } from '../history/check-history.js';
+import { assertHistory } from '../history/assert-history.js';
 import type { Operation } from '../history/history.js';
 import { type ClientPlan, runClient } from '../history/run-client.js';
 import { appendOk, contents, readAll } from '../store-calls.js';
 import type { AnyEventStore } from '../target.js';
-import { describeViolations } from './history-cases.js';
 
 const shape = { operations: 20, expectShare: 0.5, readShare: 0.3 } as const;
-
-/** Reads the streams through `store` and checks the history recorded against them. */
-async function checkAgainst(
-  store: AnyEventStore,
-  streams: readonly string[],
-  operations: readonly Operation[],
-  seed: number,
-): Promise<void> {
-  const final = new Map<string, [Seq, number | undefined][]>();
-  for (const name of streams) {
-    final.set(
-      name,
-      (await readAll(store, name)).map((event) => [event.seq, (event.payload as { op?: number } | null)?.op]),
-    );
-  }
-  const violations = checkHistory(operations, final);
-  if (violations.length > 0) throw new ConformanceFailure(describeViolations(violations, operations, seed));
-}
 
 function plans(context: CaseContext, streams: readonly string[], first: number, count: number): ClientPlan[] {
   return Array.from({ length: count }, (_, i) => ({ ...shape, client: `c${first + i}`, index: first + i, seed: context.seed, streams }));
@@ -81,7 +60,7 @@ export const processCases = defineCases([
       const operations: Operation[] = [];
       const all = plans(context, streams, 0, 9);
       await Promise.all(all.map((plan, i) => runClient(instances[i % 3] as AnyEventStore, plan, (op) => operations.push(op))));
-      await checkAgainst(context.store, streams, operations, context.seed);
+      await assertHistory(context.store, streams, operations, context.seed);
     },
   },
   {
@@ -105,7 +84,7 @@ export const processCases = defineCases([
         operations.length === 8 * shape.operations,
         `expected ${8 * shape.operations} operations in the history, got ${operations.length}`,
       );
-      await checkAgainst(context.store, streams, operations, context.seed);
+      await assertHistory(context.store, streams, operations, context.seed);
     },
   },
   {
