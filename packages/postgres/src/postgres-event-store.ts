@@ -7,13 +7,13 @@ import {
   type EventStore,
   type Json,
   type JsonShaped,
+  PagedEventReader,
   type Seq,
   StoreClosedError,
   UnexpectedSeqError,
 } from '@hume/core';
 import pg, { type Pool } from 'pg';
 import { AppendBatcher } from './append-batcher.js';
-import { KeysetReader } from './keyset-reader.js';
 import type { MigrateResult } from './migrate-result.js';
 import { parseSeq } from './parse-seq.js';
 import { backoff, isConnectionLost, isRetryable, MAX_RETRIES, sqlState } from './postgres-failure.js';
@@ -135,7 +135,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
     const failure = this.#closing ? new StoreClosedError('events') : checkEvents(stream, from);
     const fetchPage = (after: Seq, limit: number): Promise<Event<P>[]> => this.#readPage(stream, after, limit);
-    return new KeysetReader(fetchPage, from, this.#options.readPageSize, failure ? { error: failure } : undefined);
+    return new PagedEventReader(fetchPage, from, this.#options.readPageSize, failure);
   }
 
   /**

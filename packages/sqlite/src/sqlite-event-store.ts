@@ -7,6 +7,7 @@ import {
   type EventStore,
   type Json,
   type JsonShaped,
+  PagedEventReader,
   type Seq,
   StoreClosedError,
   UnexpectedSeqError,
@@ -15,7 +16,6 @@ import { LastSeqCache } from './last-seq-cache.js';
 import { describeCause, openSqliteDatabase } from './open-sqlite-database.js';
 import { parseSqlitePage, type SqlitePageRow } from './parse-sqlite-page.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import { SqliteEventIterator } from './sqlite-event-iterator.js';
 import { type ResolvedSqliteOptions, resolveSqliteOptions, type SqliteOptions } from './sqlite-options.js';
 import { ensureSqliteSchema, sqliteTables } from './sqlite-schema.js';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
@@ -167,18 +167,13 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
    * ```
    */
   events(stream: string, from: Seq = 0): AsyncIterableIterator<Event<P>> {
-    // Checked on the first next(), never here: a bad argument must reject, not throw (C7.5).
-    let checked = false;
+    // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
+    const failure = this.#closed ? new StoreClosedError('events') : checkEvents(stream, from);
     const readPage = (after: Seq, limit: number): Event<P>[] => {
       if (this.#closed) throw new StoreClosedError('events');
-      if (!checked) {
-        const invalid = checkEvents(stream, from);
-        if (invalid) throw invalid;
-        checked = true;
-      }
       return this.#readPage(stream, after, limit);
     };
-    return new SqliteEventIterator(readPage, from, this.#options.pageSize);
+    return new PagedEventReader(readPage, from, this.#options.pageSize, failure);
   }
 
   #readPage(stream: string, after: Seq, limit: number): Event<P>[] {

@@ -1,0 +1,111 @@
+import type { Event } from './event.js';
+import type { Seq } from './seq.js';
+
+/** Reads up to `limit` events of one stream with seq > `after`, ascending; may answer at once or later. */
+export type ReadPage<P> = (after: Seq, limit: number) => Promise<readonly Event<P>[]> | readonly Event<P>[];
+
+const done: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * The lazy read of clause C4, for adapters: one keyset page in memory at a
+ * time, each page read after the last seq yielded, stopping at the first
+ * short page. Breaking out of the loop (`return()`) stops it between pages,
+ * holding nothing.
+ *
+ * A hand-written iterator rather than an async generator: a generator costs
+ * two extra queue steps per event, which measured about 20 % of a
+ * million-event read against the raw drivers; here an event costs one
+ * resolved promise. A page read that answers synchronously (better-sqlite3)
+ * is used at once; calls to `next()` that overlap a pending page wait for it,
+ * in order.
+ *
+ * @example
+ * ```ts
+ * events(stream, from = 0) {
+ *   const invalid = checkEvents(stream, from);
+ *   return new PagedEventReader((after, limit) => this.#page(stream, after, limit), from, 1000, invalid);
+ * }
+ * ```
+ */
+export class PagedEventReader<P> implements AsyncIterableIterator<Event<P>, undefined> {
+  readonly #readPage: ReadPage<P>;
+  readonly #pageSize: number;
+  #after: Seq;
+  #page: readonly Event<P>[] = [];
+  #index = 0;
+  #finished = false;
+  #pending: Promise<IteratorResult<Event<P>, undefined>> | undefined;
+  #failure: Error | undefined;
+
+  /** `failure`, when given, is what the first `next()` rejects with: a bad argument, a closed store. */
+  constructor(readPage: ReadPage<P>, from: Seq, pageSize: number, failure?: Error) {
+    this.#readPage = readPage;
+    this.#after = from;
+    this.#pageSize = pageSize;
+    this.#failure = failure;
+  }
+
+  next(): Promise<IteratorResult<Event<P>, undefined>> {
+    if (this.#pending) return this.#pending.then(this.#retry, this.#retry);
+    if (this.#failure) {
+      const failure = this.#failure;
+      this.#failure = undefined;
+      this.#finish();
+      return Promise.reject(failure);
+    }
+    const event = this.#page[this.#index];
+    if (event !== undefined) {
+      this.#index++;
+      return Promise.resolve({ done: false, value: event });
+    }
+    if (this.#finished) return Promise.resolve(done);
+    let page: Promise<readonly Event<P>[]> | readonly Event<P>[];
+    try {
+      page = this.#readPage(this.#after, this.#pageSize);
+    } catch (error) {
+      this.#finish();
+      return Promise.reject(error);
+    }
+    if (Array.isArray(page)) return Promise.resolve(this.#accept(page));
+    this.#pending = Promise.resolve(page).then(
+      (rows) => {
+        this.#pending = undefined;
+        return this.#finished ? done : this.#accept(rows); // return() may have come while the page was on its way
+      },
+      (error: unknown) => {
+        this.#pending = undefined;
+        this.#finish();
+        throw error;
+      },
+    );
+    return this.#pending;
+  }
+
+  return(): Promise<IteratorResult<Event<P>, undefined>> {
+    this.#finish();
+    return Promise.resolve(done);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  readonly #retry = (): Promise<IteratorResult<Event<P>, undefined>> => this.next();
+
+  #accept(page: readonly Event<P>[]): IteratorResult<Event<P>, undefined> {
+    const first = page[0];
+    const last = page.at(-1);
+    if (page.length < this.#pageSize || last === undefined) this.#finished = true;
+    if (first === undefined || last === undefined) return done;
+    this.#after = last.seq;
+    this.#page = page;
+    this.#index = 1;
+    return { done: false, value: first };
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    this.#page = [];
+    this.#index = 0;
+  }
+}

@@ -1,0 +1,76 @@
+import { type Event, PagedEventReader } from '@hume/core';
+import { describe, expect, it } from 'vitest';
+
+const stream = (length: number): Event<number>[] => Array.from({ length }, (_, i) => ({ seq: i + 1, payload: i }));
+
+/** A page reader over `events` that records the pages asked for, answering at once or after a tick. */
+function reader(events: Event<number>[], later: boolean) {
+  const asked: [number, number][] = [];
+  const readPage = (after: number, limit: number) => {
+    asked.push([after, limit]);
+    const page = events.filter((e) => e.seq > after).slice(0, limit);
+    return later ? new Promise<Event<number>[]>((resolve) => setTimeout(() => resolve(page), 1)) : page;
+  };
+  return { asked, readPage };
+}
+
+async function collect(iterable: AsyncIterable<Event<number>>): Promise<number[]> {
+  const seqs: number[] = [];
+  for await (const event of iterable) seqs.push(event.seq);
+  return seqs;
+}
+
+describe.each([
+  ['answering at once', false],
+  ['answering later', true],
+])('PagedEventReader, page reads %s', (_, later) => {
+  it('reads page after page from the last seq yielded, and stops at the first short page', async () => {
+    const { asked, readPage } = reader(stream(7), later);
+    expect(await collect(new PagedEventReader(readPage, 1, 3))).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(asked).toEqual([
+      [1, 3],
+      [4, 3],
+      [7, 3],
+    ]);
+  });
+
+  it('asks once more after a full last page, and gets nothing', async () => {
+    const { asked, readPage } = reader(stream(6), later);
+    expect(await collect(new PagedEventReader(readPage, 0, 3))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(asked.map(([after]) => after)).toEqual([0, 3, 6]);
+  });
+
+  it('keeps order when next() calls overlap', async () => {
+    const { readPage } = reader(stream(5), later);
+    const events = new PagedEventReader(readPage, 0, 2);
+    const results = await Promise.all(Array.from({ length: 7 }, () => events.next()));
+    expect(results.map((r) => (r.done ? 'done' : r.value.seq))).toEqual([1, 2, 3, 4, 5, 'done', 'done']);
+  });
+
+  it('stops on return(), even with a page on its way', async () => {
+    const { asked, readPage } = reader(stream(10), later);
+    const events = new PagedEventReader(readPage, 0, 2);
+    expect((await events.next()).value?.seq).toBe(1);
+    expect((await events.next()).value?.seq).toBe(2);
+    const pending = events.next();
+    await events.return();
+    const after = await pending;
+    expect(later ? after.done : after.value?.seq).toBe(later ? true : 3);
+    expect(await events.next()).toEqual({ done: true, value: undefined });
+    expect(asked.length).toBe(2);
+  });
+
+  it('rejects the first next() with the failure it was given, and the page reader’s errors after', async () => {
+    const failing = new PagedEventReader<number>(() => [], 0, 2, new Error('stream must be a non-empty string (got "")'));
+    await expect(failing.next()).rejects.toThrow('stream must be a non-empty string');
+    expect(await failing.next()).toEqual({ done: true, value: undefined });
+    const broken = new PagedEventReader<number>(
+      () => {
+        throw new Error('disk I/O error');
+      },
+      0,
+      2,
+    );
+    await expect(broken.next()).rejects.toThrow('disk I/O error');
+  });
+});
