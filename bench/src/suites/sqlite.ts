@@ -10,7 +10,7 @@ import { emmettAppends, emmettFill, emmettFirstEvent } from '../emmett-contender
 import { type EmmettSqlite, openEmmettSqlite } from '../emmett-sqlite.js';
 import { humeAppends, humeFirstEvent, humeRacingWithExpect } from '../hume-contenders.js';
 import { freshStream, payload } from '../lanes.js';
-import type { Contender, Scenario, Suite } from '../scenario.js';
+import type { Contender, Notes, Scenario, Suite } from '../scenario.js';
 import { createEventsTable, fillStream, readRawPages, setPragmas } from '../sqlite-raw.js';
 
 const pageSize = 512;
@@ -269,18 +269,18 @@ function readScenario(file: string, length: number, rounds: number): Scenario {
         },
         async teardown() {
           await store?.close();
-          await printPeakRss(file, length);
         },
       },
     ],
     targets: [{ numerator: adapter, denominator: raw, min: 0.9 }],
+    notes: () => wholeReadPeaks(file, length),
   };
 }
 
 /** Each read alone in a fresh process, which reports process.resourceUsage().maxRSS when done. */
-async function printPeakRss(file: string, length: number): Promise<void> {
+async function wholeReadPeaks(file: string, length: number): Promise<Notes> {
   const script = fileURLToPath(new URL('../sqlite-read-rss.js', import.meta.url));
-  const lines = [`sqlite: peak RSS of a whole read of ${length.toLocaleString('en-US')} events, each in a process of its own`];
+  const notes: Record<string, number> = {};
   for (const [mode, label] of [
     ['open', 'open the file, read nothing'],
     ['raw', 'raw keyset pages + JSON.parse'],
@@ -288,11 +288,10 @@ async function printPeakRss(file: string, length: number): Promise<void> {
   ] as const) {
     const { stdout } = await run(process.execPath, [script, mode, file, 'long', String(pageSize)]);
     const report = JSON.parse(stdout) as { events: number; maxRssBytes: number };
-    lines.push(
-      `  ${label.padEnd(32)} ${(report.maxRssBytes / 2 ** 20).toFixed(1).padStart(7)} MiB peak RSS (${report.events.toLocaleString('en-US')} events)`,
-    );
+    if (mode !== 'open' && report.events !== length) throw new Error(`${label} read ${report.events} events, expected ${length}`);
+    notes[`${label}: peak RSS MiB`] = Math.round((report.maxRssBytes / 2 ** 20) * 10) / 10;
   }
-  console.log(lines.join('\n'));
+  return notes;
 }
 
 function emmettReadScenario(longFile: string, length: number, rounds: number): Scenario {
