@@ -21,9 +21,10 @@ export function ratioChart(title: string, ratios: readonly ChartRatio[]): string
   const low = Math.min(0.1, ...values);
   const high = Math.max(10, ...values);
   const [minLog, maxLog] = [Math.floor(Math.log10(low)), Math.ceil(Math.log10(high))];
-  const x = (value: number): number => labelWidth + ((Math.log10(value) - minLog) / (maxLog - minLog)) * plotWidth;
+  const x = (value: number): number => Math.round((labelWidth + ((Math.log10(value) - minLog) / (maxLog - minLog)) * plotWidth) * 10) / 10;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + plotWidth + 80}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeXml(title)}" width="${labelWidth + plotWidth + 80}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
     '<rect width="100%" height="100%" fill="white"/>',
     `<text x="8" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
     `<text x="8" y="36" fill="#555">bar: measured ratio (log scale); black tick: target; green met, red missed</text>`,
