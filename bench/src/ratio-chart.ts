@@ -12,7 +12,8 @@ const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(
 
 /** Renders `ratios` as a standalone SVG document. */
 export function ratioChart(title: string, ratios: readonly ChartRatio[]): string {
-  const labelWidth = 560;
+  // About 6.6 px a character at 12 px sans-serif: wide enough for the longest label, so none is cut at the left edge.
+  const labelWidth = Math.ceil(Math.max(200, ...ratios.map((r) => r.label.length * 6.6)) + 16);
   const plotWidth = 420;
   const row = 22;
   const top = 48;
