@@ -83,7 +83,7 @@ for (const suite of await loadSuites()) {
 }
 if (values.json) {
   const run = {
-    command: `node dist/main.js ${process.argv.slice(2).join(' ')}`.trim(),
+    command: ['node', ...process.execArgv, 'dist/main.js', ...process.argv.slice(2)].join(' '),
     started: started.toISOString(),
     minutes: Math.round(((Date.now() - started.getTime()) / 60_000) * 10) / 10,
     smoke: values.smoke,
