@@ -1,19 +1,8 @@
 import type { Json } from '@hume/core';
-import { PostgresEventStore } from '@hume/postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, newPool, range, schemaName, storedSeqs } from './database.js';
+import { describe, expect, it } from 'vitest';
+import { admin, range, storedSeqs, storeForFile } from './database.js';
 
-const schema = schemaName('batching');
-const pool = newPool({ max: 4 });
-const store = new PostgresEventStore(pool, { schema });
-
-beforeAll(async () => {
-  await store.migrate();
-});
-afterAll(async () => {
-  await store.close();
-  await pool.end();
-});
+const { schema, store } = storeForFile('batching', { max: 4 });
 
 async function read(stream: string): Promise<unknown[]> {
   const payloads = [];

@@ -1,21 +1,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { PostgresEventStore } from '@hume/postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseUrl, migratedStore, newPool, range, schemaName, storedSeqs } from './database.js';
+import { describe, expect, it } from 'vitest';
+import { databaseUrl, migratedStore, range, storedSeqs, storeForFile } from './database.js';
 
-const schema = schemaName('concurrency');
-const pool = newPool({ max: 24 });
-const store = new PostgresEventStore(pool, { schema });
-
-beforeAll(async () => {
-  await store.migrate();
-});
-afterAll(async () => {
-  await store.close();
-  await pool.end();
-});
+const { schema, store } = storeForFile('concurrency', { max: 24 });
 
 describe('appends from many pooled connections', () => {
   it('gives 600 appends without expect on one stream the seqs 1…600, each once, with no gap in the table', async () => {

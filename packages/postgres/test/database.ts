@@ -1,6 +1,6 @@
 import { PostgresEventStore, type PostgresOptions } from '@hume/postgres';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 /** The server of this run (see global-setup.ts). */
 export const databaseUrl = inject('databaseUrl');
@@ -22,6 +22,21 @@ export async function migratedStore(schema: string, options: PostgresOptions = {
   const store = new PostgresEventStore(databaseUrl, { schema, ...options });
   await store.migrate();
   return store;
+}
+
+/** The store of one test file, on a pool of its own in a schema of its own: migrated before the tests, closed with its pool after. */
+export function storeForFile(label: string, config: pg.PoolConfig = {}): { schema: string; pool: pg.Pool; store: PostgresEventStore } {
+  const schema = schemaName(label);
+  const pool = newPool(config);
+  const store = new PostgresEventStore(pool, { schema });
+  beforeAll(async () => {
+    await store.migrate();
+  });
+  afterAll(async () => {
+    await store.close();
+    await pool.end();
+  });
+  return { schema, pool, store };
 }
 
 /** Runs `sql` on a connection of its own, outside any pool under test. */

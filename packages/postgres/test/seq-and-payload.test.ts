@@ -1,19 +1,8 @@
-import { PostgresEventStore } from '@hume/postgres';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, newPool, schemaName, storedSeqs } from './database.js';
+import { describe, expect, it } from 'vitest';
+import { admin, storedSeqs, storeForFile } from './database.js';
 
-const schema = schemaName('seq_payload');
-const pool = newPool();
-const store = new PostgresEventStore(pool, { schema });
-
-beforeAll(async () => {
-  await store.migrate();
-});
-afterAll(async () => {
-  await store.close();
-  await pool.end();
-});
+const { schema, store } = storeForFile('seq_payload');
 
 describe('seq', () => {
   it('reaches Number.MAX_SAFE_INTEGER and refuses the append past it with BACKEND, storing nothing', async () => {
