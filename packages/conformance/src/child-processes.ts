@@ -9,6 +9,8 @@ const worker = fileURLToPath(new URL('./child-worker.js', import.meta.url));
 /** A running child: its messages so far, and its end. */
 export interface Child {
   readonly messages: ChildMessage[];
+  /** When each message arrived (performance.now()), index for index. */
+  readonly arrivals: number[];
   /** Resolves with the exit code (or signal) once the child is gone. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves once `count` messages match `test`. */
@@ -21,6 +23,7 @@ export interface Child {
 export function startChild(shared: SharedStore, task: ChildTask): Child {
   const child: ChildProcess = spawn(process.execPath, [worker, JSON.stringify({ shared, task })], { stdio: ['ignore', 'pipe', 'pipe'] });
   const messages: ChildMessage[] = [];
+  const arrivals: number[] = [];
   const waiters: (() => void)[] = [];
   let buffered = '';
   let errors = '';
@@ -28,7 +31,11 @@ export function startChild(shared: SharedStore, task: ChildTask): Child {
     buffered += chunk;
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
-    for (const line of lines) if (line) messages.push(JSON.parse(line) as ChildMessage);
+    for (const line of lines) {
+      if (!line) continue;
+      messages.push(JSON.parse(line) as ChildMessage);
+      arrivals.push(performance.now());
+    }
     for (const wake of waiters.splice(0)) wake();
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -45,6 +52,7 @@ export function startChild(shared: SharedStore, task: ChildTask): Child {
   });
   return {
     messages,
+    arrivals,
     exited,
     stderr: () => errors,
     kill: () => child.kill('SIGKILL'),

@@ -100,8 +100,11 @@ export const processCases = defineCases([
       await withChildren(async (start) => {
         const writer = start(shared, { kind: 'append-until-killed', stream: name, client: 'writer' });
         await writer.waitFor((m) => 'ack' in m, 40);
-        // A few milliseconds on, so that the kill lands inside the next append rather than between two.
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        // Half the writer's own pace after an acknowledgement, so that the kill lands inside the
+        // next append rather than between two, whether an append takes 50 µs or 50 ms.
+        const times = writer.arrivals.slice(-21);
+        const pace = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / Math.max(1, times.length - 1);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, pace / 2)));
         writer.kill();
         await writer.exited;
         acks = writer.messages.filter((m): m is { ack: number; n: number } => 'ack' in m);
