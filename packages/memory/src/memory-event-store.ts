@@ -6,6 +6,7 @@ import {
   type EventStore,
   type Json,
   type JsonShaped,
+  PagedEventReader,
   type Seq,
   StoreClosedError,
   UnexpectedSeqError,
@@ -70,19 +71,15 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
    * for await (const { seq, payload } of store.events('cart-1', 10)) apply(seq, payload);
    * ```
    */
-  async *events(stream: string, from: Seq = 0): AsyncGenerator<Event<P>, void, undefined> {
-    if (this.#closed) throw new StoreClosedError('events');
-    const invalid = checkEvents(stream, from);
-    if (invalid) throw invalid;
-    let next = from;
-    for (;;) {
+  events(stream: string, from: Seq = 0): AsyncIterableIterator<Event<P>, undefined> {
+    // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
+    const failure = this.#closed ? new StoreClosedError('events') : checkEvents(stream, from);
+    const readPage = (after: Seq, limit: number): Event<P>[] => {
       if (this.#closed) throw new StoreClosedError('events');
-      // Looked up per page: the stream may have been created or grown since the last one.
-      const page = this.#streams.get(stream)?.slice(next, next + this.#pageSize) ?? [];
-      for (const event of page) yield event;
-      if (page.length < this.#pageSize) return;
-      next += page.length;
-    }
+      // Looked up per page: the stream may have been created or grown since the last one. Seq n is at index n - 1.
+      return this.#streams.get(stream)?.slice(after, after + limit) ?? [];
+    };
+    return new PagedEventReader(readPage, from, this.#pageSize, failure);
   }
 
   /**
