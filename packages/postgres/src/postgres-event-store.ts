@@ -24,6 +24,12 @@ import { runMigrations } from './run-migrations.js';
 
 type Row = (string | null)[];
 
+/** What a statement returned: its rows, and how many rows it wrote or read (the command tag's count). */
+interface Outcome {
+  readonly rows: Row[];
+  readonly rowCount: number;
+}
+
 /**
  * A Hume event store on PostgreSQL. Each append is one statement and one
  * round trip, with no explicit transaction and no advisory lock: a
@@ -111,8 +117,8 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     if (expect == null) return { ok: true, seq: await this.#batcher.append(stream, json) };
     const [statement, values] = expect === 0 ? [this.#sql.appendFirst, [stream, json]] : [this.#sql.appendAfter, [stream, json, expect]];
     for (let attempt = 1; ; attempt++) {
-      const rows = await this.#query(operation, statement, values);
-      if (rows.length > 0) return { ok: true, seq: this.#seqOf(operation, rows) };
+      const { rowCount } = await this.#query(operation, statement, values);
+      if (rowCount === 1) return { ok: true, seq: expect + 1 };
       const actual = await this.#lastSeq(stream);
       // The counter only grows, so actual === expect means the stream caught up with an
       // `expect` that was ahead of it after the check: this append may now run after all.
@@ -160,8 +166,9 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
   /** Appends without `expect`: alone with the one-event statement, else as one batch. */
   async #appendMany(stream: string, payloads: readonly string[]): Promise<Seq[]> {
     const operation = `append to ${JSON.stringify(stream)}`;
-    if (payloads.length === 1) return [this.#seqOf(operation, await this.#query(operation, this.#sql.append, [stream, payloads[0]]))];
-    const rows = await this.#query(operation, this.#sql.appendMany, [stream, payloads, payloads.length]);
+    if (payloads.length === 1)
+      return [this.#seqOf(operation, (await this.#query(operation, this.#sql.append, [stream, payloads[0]])).rows)];
+    const { rows } = await this.#query(operation, this.#sql.appendMany, [stream, payloads, payloads.length]);
     let last = 0;
     for (const row of rows) last = Math.max(last, this.#seqOf(operation, [row]));
     if (rows.length !== payloads.length) {
@@ -176,7 +183,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
   async #readPage(stream: string, after: Seq, limit: number): Promise<Event<P>[]> {
     this.#assertOpen('events');
     const operation = `read of ${JSON.stringify(stream)} after seq ${after}`;
-    const rows = await this.#query(operation, this.#sql.readPage, [stream, after, limit], true);
+    const { rows } = await this.#query(operation, this.#sql.readPage, [stream, after, limit], true);
     try {
       return rows.map(([seq, payload]) => ({ seq: parseSeq(seq), payload: JSON.parse(payload ?? 'null') as P }));
     } catch (error) {
@@ -186,7 +193,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
 
   async #lastSeq(stream: string): Promise<Seq> {
     const operation = `reading the last seq of ${JSON.stringify(stream)}`;
-    const rows = await this.#query(operation, this.#sql.lastSeq, [stream], true);
+    const { rows } = await this.#query(operation, this.#sql.lastSeq, [stream], true);
     return rows.length === 0 ? 0 : this.#seqOf(operation, rows);
   }
 
@@ -203,12 +210,18 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
    * deadlocks (nothing was changed) and, for reads only, one lost
    * connection. Every other failure rejects with code BACKEND.
    */
-  async #query(operation: string, statement: Statement, values: readonly unknown[], readOnly = false): Promise<Row[]> {
+  async #query(operation: string, statement: Statement, values: unknown[], readOnly = false): Promise<Outcome> {
     let reconnected = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.#pool.query<Row>({ ...statement, values: [...values], rowMode: 'array', types: rawTypes });
-        return result.rows;
+        const { rows, rowCount } = await this.#pool.query<Row>({
+          name: statement.name,
+          text: statement.text,
+          values,
+          rowMode: 'array',
+          types: rawTypes,
+        });
+        return { rows, rowCount: rowCount ?? 0 };
       } catch (error) {
         if (this.#closing) throw new StoreClosedError(operation);
         if (isRetryable(error) && attempt <= MAX_RETRIES) {

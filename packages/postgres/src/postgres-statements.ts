@@ -13,9 +13,9 @@ export interface Statements {
   readonly append: Statement;
   /** `$1` stream, `$2` payloads (`json[]`), `$3` their count: the next seqs, in array order, whatever the last. */
   readonly appendMany: Statement;
-  /** `$1` stream, `$2` payload: seq 1, only when the stream has no events. */
+  /** `$1` stream, `$2` payload: seq 1, only when the stream has no events. Returns no rows: its row count tells. */
   readonly appendFirst: Statement;
-  /** `$1` stream, `$2` payload, `$3` expected last seq (≥ 1): seq `$3 + 1`, only when the last seq is `$3`. */
+  /** `$1` stream, `$2` payload, `$3` expected last seq (≥ 1): seq `$3 + 1`, only when the last seq is `$3`. Returns no rows: its row count tells. */
   readonly appendAfter: Statement;
   /** `$1` stream: the last seq, or no row. */
   readonly lastSeq: Statement;
@@ -27,8 +27,9 @@ export interface Statements {
  * Builds the statements. Each append is one statement: a data-modifying
  * CTE moves the stream's counter row and the outer INSERT stores the event
  * at the seq the CTE returned. When the CTE matches no row (a conflict),
- * the INSERT has nothing to insert and the statement returns zero rows
- * rather than raising an error, which would cost the pooled connection.
+ * the INSERT has nothing to insert and the statement stores nothing (row
+ * count 0) rather than raising an error, which would cost the pooled
+ * connection.
  *
  * @example
  * ```ts
@@ -38,12 +39,14 @@ export interface Statements {
  */
 export function statementsFor(options: ResolvedOptions): Statements {
   const { events, streams } = options;
-  const insertEvent = `INSERT INTO ${events} (stream, seq, payload) SELECT $1::text, counter.seq, $2::json FROM counter RETURNING seq`;
+  // With an expected seq the new seq is known, so those shapes skip RETURNING: the command
+  // tag's row count says whether the event was stored, and the driver parses no row.
+  const insertEvent = `INSERT INTO ${events} (stream, seq, payload) SELECT $1::text, counter.seq, $2::json FROM counter`;
   return {
     // The row lock taken by ON CONFLICT DO UPDATE queues concurrent appends on one
     // stream behind each other, so each sees the previous one's seq: no retry, no gap.
     append: named(
-      `WITH counter AS (INSERT INTO ${streams} AS s (stream, seq) VALUES ($1, 1) ON CONFLICT (stream) DO UPDATE SET seq = s.seq + 1 RETURNING s.seq) ${insertEvent}`,
+      `WITH counter AS (INSERT INTO ${streams} AS s (stream, seq) VALUES ($1, 1) ON CONFLICT (stream) DO UPDATE SET seq = s.seq + 1 RETURNING s.seq) ${insertEvent} RETURNING seq`,
     ),
     // The counter moves by the batch's size at once; each payload's seq follows from its ordinality.
     appendMany: named(
