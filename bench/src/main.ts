@@ -36,8 +36,9 @@ function format(result: ScenarioResult): string {
   for (const contender of result.contenders) {
     const perOp = 1000 / contender.opsPerSecond;
     const notes = contender.notes && Object.keys(contender.notes).length > 0 ? `  ${formatNotes(contender.notes)}` : '';
+    const [low, high] = contender.middleHalf.map((value) => Math.round(value).toLocaleString('en-US'));
     lines.push(
-      `  ${contender.name.padEnd(36)} ${Math.round(contender.opsPerSecond).toLocaleString('en-US').padStart(12)} ${result.unit}/s ${perOp < 1 ? `${(perOp * 1000).toFixed(1)} µs` : `${perOp.toFixed(2)} ms`}${notes}`,
+      `  ${contender.name.padEnd(36)} ${Math.round(contender.opsPerSecond).toLocaleString('en-US').padStart(12)} ${result.unit}/s ${perOp < 1 ? `${(perOp * 1000).toFixed(1)} µs` : `${perOp.toFixed(2)} ms`} (middle half ${low}–${high})${notes}`,
     );
   }
   if (result.notes) lines.push(`  ${formatNotes(result.notes)}`);
@@ -45,9 +46,8 @@ function format(result: ScenarioResult): string {
     const bound = [ratio.min === undefined ? '' : `≥ ${ratio.min}`, ratio.max === undefined ? '' : `≤ ${ratio.max}`]
       .filter(Boolean)
       .join(', ');
-    lines.push(
-      `  ratio ${ratio.numerator} / ${ratio.denominator} = ${ratio.ratio.toFixed(3)} (target ${bound}: ${ratio.met ? 'met' : 'MISSED'})`,
-    );
+    const verdict = bound === '' ? 'no target' : `target ${bound}: ${ratio.met ? 'met' : 'MISSED'}`;
+    lines.push(`  ratio ${ratio.numerator} / ${ratio.denominator} = ${ratio.ratio.toFixed(3)} (${verdict})`);
   }
   return lines.join('\n');
 }

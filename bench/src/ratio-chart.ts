@@ -28,7 +28,7 @@ export function ratioChart(title: string, ratios: readonly ChartRatio[]): string
     `<title>${escapeXml(title)}</title>`,
     '<rect width="100%" height="100%" fill="white"/>',
     `<text x="8" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
-    `<text x="8" y="36" fill="#555">bar: measured ratio (log scale); black tick: target; green met, red missed</text>`,
+    `<text x="8" y="36" fill="#555">bar: measured ratio (log scale); black tick: target; green met, red missed, grey no target</text>`,
   ];
   for (let power = minLog; power <= maxLog; power++) {
     const value = 10 ** power;
@@ -44,7 +44,7 @@ export function ratioChart(title: string, ratios: readonly ChartRatio[]): string
     if (ok) {
       const [from, to] = [Math.min(x(1), x(r.ratio)), Math.max(x(1), x(r.ratio))];
       parts.push(
-        `<rect x="${from}" y="${y + 3}" width="${Math.max(1, to - from)}" height="${row - 8}" fill="${r.met ? '#3a9d5d' : '#d0473f'}"/>`,
+        `<rect x="${from}" y="${y + 3}" width="${Math.max(1, to - from)}" height="${row - 8}" fill="${r.target === undefined ? '#8a8f98' : r.met ? '#3a9d5d' : '#d0473f'}"/>`,
         `<text x="${x(r.ratio) + (r.ratio >= 1 ? 4 : -4)}" y="${y + 14}" text-anchor="${r.ratio >= 1 ? 'start' : 'end'}" fill="#222">${r.ratio.toFixed(2)}</text>`,
       );
     }

@@ -4,6 +4,8 @@ export interface ContenderResult {
   readonly name: string;
   /** Median ops per second over the rounds. */
   readonly opsPerSecond: number;
+  /** The middle half of the rounds (first to third quartile), ops per second: how much the machine moved. */
+  readonly middleHalf: readonly [number, number];
   readonly roundsOpsPerSecond: readonly number[];
   /** What else the contender measured: peak RSS, retries. */
   readonly notes?: Notes;
@@ -54,7 +56,13 @@ export async function runScenario(scenario: Scenario, onRound?: (done: number, t
     for (const [index, contender] of contenders.entries()) {
       const rounds = samples[index] ?? [];
       const notes = await contender.notes?.();
-      results.push({ name: contender.name, opsPerSecond: median(rounds), roundsOpsPerSecond: rounds, ...(notes ? { notes } : {}) });
+      results.push({
+        name: contender.name,
+        opsPerSecond: quantile(rounds, 0.5),
+        middleHalf: [quantile(rounds, 0.25), quantile(rounds, 0.75)],
+        roundsOpsPerSecond: rounds,
+        ...(notes ? { notes } : {}),
+      });
     }
     const byName = new Map(results.map((result) => [result.name, result.opsPerSecond]));
     const ratios = (scenario.targets ?? []).map((target) => {
@@ -69,8 +77,12 @@ export async function runScenario(scenario: Scenario, onRound?: (done: number, t
   }
 }
 
-function median(values: readonly number[]): number {
+/** The `q` quantile of `values`, interpolated between the two nearest (q = 0.5: the median). */
+function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  if (sorted.length === 0) return Number.NaN;
+  const at = (sorted.length - 1) * q;
+  const below = sorted[Math.floor(at)] as number;
+  const above = sorted[Math.ceil(at)] as number;
+  return below + (above - below) * (at - Math.floor(at));
 }

@@ -14,12 +14,12 @@ export interface Contender {
   notes?(): Notes | Promise<Notes>;
 }
 
-/** A target ratio between two contenders' throughput, as the issues set it. */
+/** A ratio between two contenders' throughput to print, with the target the issues set for it (if any). */
 export interface RatioTarget {
   /** `numerator / denominator` is printed, e.g. adapter / raw. */
   readonly numerator: string;
   readonly denominator: string;
-  /** The ratio must be at least this (throughput), or at most `max` (cost). */
+  /** The ratio must be at least this (throughput), or at most `max` (cost); with neither it is printed for information only. */
   readonly min?: number;
   readonly max?: number;
 }

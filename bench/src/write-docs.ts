@@ -31,7 +31,10 @@ const notes = (n?: Readonly<Record<string, number | string>>): string =>
         .map(([key, value]) => `${key}: ${typeof value === 'number' ? Number(value.toFixed(3)) : value}`)
         .join('; ')
     : '';
-const bound = (r: { min?: number; max?: number }): string => (r.min !== undefined ? `≥ ${r.min}` : `≤ ${r.max}`);
+const bound = (r: { min?: number; max?: number }): string =>
+  r.min !== undefined ? `≥ ${r.min}` : r.max !== undefined ? `≤ ${r.max}` : 'none';
+const verdict = (r: { min?: number; max?: number; met: boolean }): string =>
+  r.min === undefined && r.max === undefined ? 'for information' : r.met ? 'met' : '**missed**';
 
 const ratios: ChartRatio[] = run.results.flatMap((result) =>
   result.ratios.map((r) => ({
@@ -66,7 +69,7 @@ const lines: string[] = [
   '## How the two sides are set up',
   '',
   "- **Durability is the same on both sides and printed in each scenario.** PostgreSQL: one server for everyone (settings in the first scenario's notes; `synchronous_commit=on`, `fsync=on`). SQLite: WAL everywhere; @hume/sqlite `durability: 'full'` is `synchronous=FULL`, and Emmett's connection is set to the same level (read back and printed as `emmett: …`).",
-  "- **Emmett SQLite, one writer:** one connection for the store's life (Emmett's `connectionOptions: { singleton: true }`), since its default opens a connection per call. **Concurrent writers:** Emmett's default, a connection per call, because on one shared connection its transactions nest into each other (concurrent appends would share one transaction).",
+  "- **Emmett SQLite:** one connection for the store's life (Emmett's `connectionOptions: { singleton: true }`), since its default opens a connection per call. Concurrent writers get the same shared connection, where their appends share one transaction: Emmett's default, a connection per call, fails under concurrency (see below).",
   "- **Emmett PostgreSQL:** `getPostgreSQLEventStore(url)` with its own pool, schema migrated before timing, on the same server and database as Hume's tables.",
   "- **Reads and large streams:** Emmett's `readStream` returns a whole stream as one array (its public API has no lazy read of one stream), so Emmett is given streams of 100,000 events, not 1,000,000; its read, first-event and append-cost rows are at that size, beside Hume at the same size. Hume's 1,000,000-event rows are measured too.",
   "- **Peak RSS** is measured by a fresh child process per read (`process.resourceUsage().maxRSS`), so one read's memory never hides another's.",
@@ -74,7 +77,7 @@ const lines: string[] = [
   '',
   '## What could not be measured, and why',
   '',
-  "- **Emmett SQLite, 8 writers racing with expect:** not run. On one shared connection Emmett's concurrent appends nest into one transaction; a version conflict rolls it back and the other appends then fail with an uncaught `SQLITE_ERROR: cannot commit - no transaction is active`, which ends the process.",
+  "- **Emmett SQLite, 8 writers racing with expect:** not run. Concurrently, on one shared connection, Emmett's appends nest into one transaction; a version conflict rolls it back and the other appends then fail with an uncaught `SQLITE_ERROR: cannot commit - no transaction is active`, which ends the process. With its calls made one at a time behind a lock, the race never ends: in emmett-sqlite 0.42.4 (the latest) an append refused for a stale expected version still moves the stream's position in `emt_streams`, so every later append with the stream's true version is refused too. One writer, no concurrency, shows it: append three events, append with expected version 2 (refused, as it should be), then with 3 (the true version): refused, and `emt_streams.stream_position` is ahead of the last event. Either connection mode (shared or per call) does the same.",
   '- **Emmett SQLite with its default connection per call, concurrent writers:** fails with `SQLITE_BUSY: database is locked` (no busy timeout on its connections), then an uncaught `SQLITE_ERROR: cannot rollback - no transaction is active`. The concurrent SQLite scenarios therefore give Emmett its shared connection, where concurrent appends share a transaction (a form of group commit that flatters its FULL figures).',
   '- **Emmett without an expected version still rejects racing appends** (PostgreSQL and SQLite: `ExpectedVersionConflictError: Expected version NO_CONCURRENCY_CHECK does not match current …`); the racing scenarios retry those as a user would have to, and count them.',
   '- **Emmett at 1,000,000 events:** not measured; `readStream` would hold the whole stream in memory, so its large-stream rows are at 100,000 events (see above).',
@@ -90,12 +93,15 @@ for (const result of run.results) {
     `${result.ops.toLocaleString('en-US')} ${result.unit}s per round.${result.notes ? ` ${notes(result.notes)}.` : ''}`,
     '',
   );
-  lines.push(`| contender | ${result.unit}s/s | per ${result.unit} | notes |`, '|---|--:|--:|---|');
-  for (const c of result.contenders) lines.push(`| ${c.name} | ${int(c.opsPerSecond)} | ${perOp(c.opsPerSecond)} | ${notes(c.notes)} |`);
+  lines.push(`| contender | ${result.unit}s/s | middle half of the rounds | per ${result.unit} | notes |`, '|---|--:|--:|--:|---|');
+  for (const c of result.contenders) {
+    const spread = c.middleHalf ? `${int(c.middleHalf[0])}–${int(c.middleHalf[1])}` : '';
+    lines.push(`| ${c.name} | ${int(c.opsPerSecond)} | ${spread} | ${perOp(c.opsPerSecond)} | ${notes(c.notes)} |`);
+  }
   if (result.ratios.length > 0) {
     lines.push('', '| ratio | measured | target | |', '|---|--:|--:|---|');
     for (const r of result.ratios) {
-      lines.push(`| ${r.numerator} / ${r.denominator} | ${r.ratio.toFixed(2)} | ${bound(r)} | ${r.met ? 'met' : '**missed**'} |`);
+      lines.push(`| ${r.numerator} / ${r.denominator} | ${r.ratio.toFixed(2)} | ${bound(r)} | ${verdict(r)} |`);
     }
   }
   lines.push('');

@@ -21,7 +21,8 @@ let schema = '';
 const pools: pg.Pool[] = [];
 
 function newPool(max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  // No idle timeout: a pool then drops a connection only after an error, which the racing scenario counts.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 0 });
   pool.on('error', () => undefined);
   pools.push(pool);
   return pool;
@@ -92,10 +93,14 @@ const suite: Suite = {
       name: 'bench-raw-max-insert',
       text: `INSERT INTO ${raw} (stream, seq, payload) SELECT $1::text, coalesce(max(seq), 0) + 1, $2::json FROM ${raw} WHERE stream = $1`,
     };
+    // The raw read does the adapter's work by the fastest route pg offers: rows as arrays, columns as
+    // the server's text, JSON.parse of each payload (object rows and pg's own parsers measured slower).
     const rawPage = {
       name: 'bench-raw-page',
       text: `SELECT seq, payload FROM ${events} WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT 1000`,
-    };
+      rowMode: 'array',
+      types: { getTypeParser: () => (text: string) => text },
+    } as const;
 
     const appendRounds = smoke ? 1 : 9;
     const appendOps = smoke ? 40 : 3_000;
@@ -114,21 +119,25 @@ const suite: Suite = {
       };
     };
     /**
-     * Not a target: the adapter's own append statement sent by raw pg, which tells how
-     * much of the gap to a plain INSERT is the counter row's write and how much the adapter.
+     * No target: the adapter's own append statement (no expect) sent by raw pg, which tells how
+     * much of the gap to a plain INSERT is the statement's (the counter row's write, returning
+     * the seq) and how much the adapter's.
      */
-    const rawCounterAppends = (name: string): Contender => {
-      const pool = newPool(1);
+    const rawCounterAppends = (name: string, connections: number): Contender => {
+      const pool = newPool(connections);
       const text = `WITH counter AS (INSERT INTO "${schema}".hume_streams AS s (stream, seq) VALUES ($1, 1) ON CONFLICT (stream) DO UPDATE SET seq = s.seq + 1 RETURNING s.seq) INSERT INTO ${events} (stream, seq, payload) SELECT $1::text, counter.seq, $2::json FROM counter RETURNING seq`;
       return {
         name,
         async run(ops) {
-          const stream = freshStream('raw-counter');
-          for (let i = 0; i < ops; i++) await pool.query({ name: 'bench-raw-counter', text, values: [stream, payload] });
+          await lanes(ops, connections, async (_, count) => {
+            const stream = freshStream('raw-counter');
+            for (let i = 0; i < count; i++) await pool.query({ name: 'bench-raw-counter', text, values: [stream, payload] });
+          });
         },
       };
     };
-    const adapterAppends = (name: string, connections: number, stream?: string): Contender => {
+    /** Appends without expect, or with `expect` the last seq each lane wrote (a single writer's command handler). */
+    const adapterAppends = (name: string, connections: number, stream?: string, withExpect = false): Contender => {
       const store = new PostgresEventStore(newPool(connections), { schema });
       return {
         name,
@@ -136,7 +145,7 @@ const suite: Suite = {
           await lanes(ops, connections, async (_, count) => {
             const target = stream ?? freshStream('adapter');
             for (let i = 0; i < count; i++) {
-              const result = await store.append(target, payload);
+              const result = await store.append(target, payload, withExpect ? i : undefined);
               if (!result.ok) throw result.error;
             }
           });
@@ -146,14 +155,14 @@ const suite: Suite = {
 
     // 8 connections racing on one stream.
     const racingPool = newPool(LANES);
-    let racingRemoved = 0;
-    racingPool.on('remove', () => racingRemoved++);
+    let racingConnectionsLost = 0;
+    racingPool.on('remove', () => racingConnectionsLost++);
     // One store shares a statement among the appends in flight on a stream; stores on
     // separate connections (like separate processes) race on the counter row's lock.
     const racingStore = new PostgresEventStore(racingPool, { schema });
     const apartStores = Array.from({ length: LANES }, () => {
       const pool = newPool(1);
-      pool.on('remove', () => racingRemoved++);
+      pool.on('remove', () => racingConnectionsLost++);
       return new PostgresEventStore(pool, { schema });
     });
     let racingErrors = 0;
@@ -173,12 +182,16 @@ const suite: Suite = {
         contenders: [
           rawInserts('raw pg INSERT', 1),
           adapterAppends('@hume/postgres', 1),
+          adapterAppends('@hume/postgres + expect', 1, undefined, true),
           emmettAppends(EMMETT, emmettStore, 1),
-          rawCounterAppends('raw pg, the counter CTE'),
+          rawCounterAppends('raw pg, the counter CTE', 1),
         ],
         targets: [
           { numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.95 },
+          { numerator: '@hume/postgres + expect', denominator: 'raw pg INSERT', min: 0.95 },
           { numerator: '@hume/postgres', denominator: EMMETT, min: 2 },
+          { numerator: 'raw pg, the counter CTE', denominator: 'raw pg INSERT' },
+          { numerator: '@hume/postgres', denominator: 'raw pg, the counter CTE' },
         ],
         notes: () => serverNotes,
       },
@@ -191,10 +204,13 @@ const suite: Suite = {
           rawInserts('raw pg INSERT', LANES),
           adapterAppends('@hume/postgres', LANES),
           emmettAppends(EMMETT, emmettStore, LANES),
+          rawCounterAppends('raw pg, the counter CTE', LANES),
         ],
         targets: [
           { numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.9 },
           { numerator: '@hume/postgres', denominator: EMMETT, min: 2 },
+          { numerator: 'raw pg, the counter CTE', denominator: 'raw pg INSERT' },
+          { numerator: '@hume/postgres', denominator: 'raw pg, the counter CTE' },
         ],
       },
       {
@@ -262,7 +278,7 @@ const suite: Suite = {
           { numerator: '@hume/postgres, a store per connection', denominator: 'raw MAX(seq)+1, retry on 23505', min: 2 },
           { numerator: '@hume/postgres', denominator: EMMETT, min: 2 },
         ],
-        notes: () => ({ humeFailedAppends: racingErrors, humeConnectionsDropped: racingRemoved, rawRetries }),
+        notes: () => ({ humeFailedAppends: racingErrors, humeConnectionsLost: racingConnectionsLost, rawRetries }),
       },
       {
         name: 'postgres: append, 8 connections racing on one stream with expect (a conflict re-reads and retries)',
@@ -284,10 +300,10 @@ const suite: Suite = {
             async run() {
               let read = 0;
               for (let after = 0; ; ) {
-                const { rows } = await rawReadPool.query<{ seq: string; payload: unknown }>({ ...rawPage, values: ['long', after] });
-                for (const row of rows) {
-                  after = Number(row.seq);
-                  if (row.payload !== null) read++;
+                const { rows } = await rawReadPool.query<[string, string]>({ ...rawPage, values: ['long', after] });
+                for (const [seq, payload] of rows) {
+                  after = Number(seq);
+                  if (JSON.parse(payload) !== null) read++;
                 }
                 if (rows.length < 1000) break;
               }
