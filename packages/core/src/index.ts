@@ -12,7 +12,7 @@ export { HumeError, type HumeErrorCode, isHumeError } from './hume-error.js';
 export { type ArgumentName, InvalidArgumentError } from './invalid-argument-error.js';
 export { InvalidModuleError } from './invalid-module-error.js';
 export type { Json, JsonPrimitive, JsonShaped } from './json.js';
-export { PagedEventReader, type ReadPage } from './paged-event-reader.js';
+export { PagedEventReader, type PagedReadOptions, type ReadPage } from './paged-event-reader.js';
 export type { Seq } from './seq.js';
 export { StoreClosedError } from './store-closed-error.js';
 export { UnexpectedSeqError } from './unexpected-seq-error.js';

@@ -74,3 +74,62 @@ describe.each([
     await expect(broken.next()).rejects.toThrow('disk I/O error');
   });
 });
+
+describe('PagedEventReader with readAhead', () => {
+  it('reads the same pages in the same order, each asked for once half of the page before it is taken', async () => {
+    const { asked, readPage } = reader(stream(7), true);
+    const events = new PagedEventReader(readPage, 0, 4, undefined, { readAhead: true });
+    expect((await events.next()).value?.seq).toBe(1);
+    expect(asked.length).toBe(1);
+    expect((await events.next()).value?.seq).toBe(2);
+    expect(asked).toEqual([
+      [0, 4],
+      [4, 4],
+    ]);
+    expect(await collect(events)).toEqual([3, 4, 5, 6, 7]);
+    expect(asked.length).toBe(2); // the second page was short: nothing more to ask for
+  });
+
+  it('drops the page asked for ahead when the read stops first, and never reports its failure', async () => {
+    let calls = 0;
+    const readPage = (after: number, limit: number) => {
+      calls++;
+      if (calls === 2) return Promise.reject(new Error('connection terminated'));
+      return Promise.resolve(
+        stream(10)
+          .filter((e) => e.seq > after)
+          .slice(0, limit),
+      );
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const events = new PagedEventReader(readPage, 0, 2, undefined, { readAhead: true });
+      for await (const event of events) if (event.seq === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(calls).toBe(2);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('rejects the next() that needs a page asked for ahead when that page failed, then ends', async () => {
+    let calls = 0;
+    const readPage = (after: number, limit: number) => {
+      calls++;
+      if (calls === 2) throw new Error('disk I/O error');
+      return Promise.resolve(
+        stream(10)
+          .filter((e) => e.seq > after)
+          .slice(0, limit),
+      );
+    };
+    const events = new PagedEventReader(readPage, 0, 2, undefined, { readAhead: true });
+    expect((await events.next()).value?.seq).toBe(1);
+    expect((await events.next()).value?.seq).toBe(2);
+    await expect(events.next()).rejects.toThrow('disk I/O error');
+    expect(await events.next()).toEqual({ done: true, value: undefined });
+  });
+});

@@ -24,10 +24,10 @@ import { runMigrations } from './run-migrations.js';
 
 type Row = (string | null)[];
 
-/** What a statement returned: its rows, and how many rows it wrote or read (the command tag's count). */
+/** What a statement returned: its rows, and how many rows it wrote or read (the command tag's count, if it had one). */
 interface Outcome {
   readonly rows: Row[];
-  readonly rowCount: number;
+  readonly rowCount: number | null;
 }
 
 /**
@@ -119,6 +119,13 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     for (let attempt = 1; ; attempt++) {
       const { rowCount } = await this.#query(operation, statement, values);
       if (rowCount === 1) return { ok: true, seq: expect + 1 };
+      // Without a count the outcome is unknown: reading it as a conflict could make a caller store its event twice.
+      if (rowCount !== 0) {
+        throw new BackendError(
+          `${operation} failed: the server reported ${String(rowCount)} rows stored, not 0 or 1`,
+          new Error('unexpected row count'),
+        );
+      }
       const actual = await this.#lastSeq(stream);
       // The counter only grows, so actual === expect means the stream caught up with an
       // `expect` that was ahead of it after the check: this append may now run after all.
@@ -141,7 +148,8 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
     const failure = this.#closing ? new StoreClosedError('events') : checkEvents(stream, from);
     const fetchPage = (after: Seq, limit: number): Promise<Event<P>[]> => this.#readPage(stream, after, limit);
-    return new PagedEventReader(fetchPage, from, this.#options.readPageSize, failure);
+    // Reading ahead overlaps a page's round trip with the caller's work on the page before it.
+    return new PagedEventReader(fetchPage, from, this.#options.readPageSize, failure, { readAhead: true });
   }
 
   /**
@@ -221,7 +229,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
           rowMode: 'array',
           types: rawTypes,
         });
-        return { rows, rowCount: rowCount ?? 0 };
+        return { rows, rowCount };
       } catch (error) {
         if (this.#closing) throw new StoreClosedError(operation);
         if (isRetryable(error) && attempt <= MAX_RETRIES) {

@@ -34,6 +34,31 @@ describe('reads', () => {
     expect(pool.totalCount - pool.idleCount).toBe(0);
   });
 
+  it('asks for the next page once half of a page is taken, and gives its connection back when a read stopped before it arrived', async () => {
+    let acquired = 0;
+    const count = (): void => {
+      acquired++;
+    };
+    pool.on('acquire', count);
+    try {
+      const iterator = store.events('five')[Symbol.asyncIterator]();
+      expect((await iterator.next()).value?.seq).toBe(1);
+      const firstPage = acquired;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(acquired).toBe(firstPage);
+      expect((await iterator.next()).value?.seq).toBe(2); // the second of a page of 2: the page after it is asked for now
+      await until(() => acquired === firstPage + 1);
+      await iterator.return?.();
+      await until(() => pool.totalCount - pool.idleCount === 0);
+      expect(acquired).toBe(firstPage + 1);
+    } finally {
+      pool.off('acquire', count);
+    }
+    const seqs = [];
+    for await (const event of store.events('five', 1)) seqs.push(event.seq);
+    expect(seqs).toEqual([2, 3, 4, 5]);
+  });
+
   it('hands out fresh objects: changing an event read does not change the next read', async () => {
     for await (const event of store.events('five')) (event.payload as { i: number }).i = -1;
     const again = [];
@@ -41,3 +66,11 @@ describe('reads', () => {
     expect(again).toEqual(range(1, 5).map((i) => ({ i })));
   });
 });
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
