@@ -21,7 +21,8 @@ let schema = '';
 const pools: pg.Pool[] = [];
 
 function newPool(max: number): pg.Pool {
-  // No idle timeout: a pool then drops a connection only after an error, which the racing scenario counts.
+  // No idle timeout: a pool then drops a connection only after a query on it failed (or it failed while idle),
+  // which the racing scenario counts.
   const pool = new pg.Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 0 });
   pool.on('error', () => undefined);
   pools.push(pool);
@@ -138,6 +139,8 @@ const suite: Suite = {
     };
     /** Appends without expect, or with `expect` the last seq each lane wrote (a single writer's command handler). */
     const adapterAppends = (name: string, connections: number, stream?: string, withExpect = false): Contender => {
+      // A lane's expect counts its own appends, right only on a stream it starts.
+      if (withExpect && stream !== undefined) throw new Error(`${name}: with expect, each lane needs a fresh stream`);
       const store = new PostgresEventStore(newPool(connections), { schema });
       return {
         name,
