@@ -1,4 +1,4 @@
-import type { Notes, Scenario } from './scenario.js';
+import type { Contender, Notes, Scenario } from './scenario.js';
 
 export interface ContenderResult {
   readonly name: string;
@@ -31,7 +31,8 @@ export interface ScenarioResult {
 
 /**
  * Runs a scenario: set up every contender, one untimed warm-up round each,
- * then `rounds` timed rounds interleaved A, B, A, B …; medians and ratios.
+ * then `rounds` timed rounds interleaved, each round in a rotated order
+ * (A B C, B C A, …); medians and ratios.
  */
 export async function runScenario(scenario: Scenario, onRound?: (done: number, total: number) => void): Promise<ScenarioResult> {
   const { contenders, rounds, ops } = scenario;
@@ -41,13 +42,17 @@ export async function runScenario(scenario: Scenario, onRound?: (done: number, t
     for (const contender of contenders) await contender.run(Math.max(1, Math.floor(ops / 10)));
     const samples = contenders.map(() => [] as number[]);
     for (let round = 0; round < rounds; round++) {
-      for (const [index, contender] of contenders.entries()) {
+      // Each round starts one contender later (A B C, B C A, C A B …): whatever one contender's work
+      // leaves the server or disk to do afterwards (a flush, an autovacuum) falls on every other in turn.
+      for (let turn = 0; turn < contenders.length; turn++) {
+        const index = (round + turn) % contenders.length;
+        const contender = contenders[index] as Contender;
         globalThis.gc?.();
         const started = process.hrtime.bigint();
         await contender.run(ops);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         samples[index]?.push(ops / seconds);
-        onRound?.(round * contenders.length + index + 1, rounds * contenders.length);
+        onRound?.(round * contenders.length + turn + 1, rounds * contenders.length);
       }
     }
     for (const contender of contenders) await contender.teardown?.();

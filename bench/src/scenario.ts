@@ -31,7 +31,7 @@ export interface Scenario {
   readonly unit: string;
   /** Ops per timed round. */
   readonly ops: number;
-  /** Timed rounds per contender; they alternate A, B, A, B … so drift hits all alike. */
+  /** Timed rounds per contender; they interleave (A B C, B C A, C A B …) so drift hits all alike. */
   readonly rounds: number;
   readonly contenders: readonly Contender[];
   readonly targets?: readonly RatioTarget[];

@@ -56,7 +56,7 @@ const lines: string[] = [
   '',
   '<!-- Written by bench/src/write-docs.ts from bench/results/benchmarks.json: run `pnpm bench:docs`, do not edit by hand. -->',
   '',
-  `Hume's adapters beside the raw drivers (the floor) and the nearest TypeScript peer, [Emmett](https://github.com/event-driven-io/emmett), doing the same work through its public API. Every scenario runs its contenders interleaved (A, B, A, B …) after one untimed warm-up round each; figures are medians over the rounds.${run.smoke ? ' **This file came from a smoke run: the figures measure nothing.**' : ''}`,
+  `Hume's adapters beside the raw drivers (the floor) and the nearest TypeScript peer, [Emmett](https://github.com/event-driven-io/emmett), doing the same work through its public API. Every scenario runs its contenders interleaved after one untimed warm-up round each, each round starting one contender later (A B C, B C A, C A B …) so that what one leaves behind (a flush, an autovacuum) falls on each of the others in turn; figures are medians over the rounds.${run.smoke ? ' **This file came from a smoke run: the figures measure nothing.**' : ''}`,
   '',
   `- Command: this run is \`${run.command}\` in \`bench/\` (${run.minutes} minutes, started ${run.started}), then \`node dist/write-docs.js\` on its JSON, which is what \`pnpm --filter @hume/bench bench:docs\` does; \`pnpm bench:docs\` from the repository root builds the workspace first, then does the same.`,
   `- Machine: ${run.machine.cores} × ${run.machine.cpu}, ${run.machine.memoryGiB} GiB, ${run.machine.platform}, Node ${run.machine.node}; a shared VM, so expect drift between runs (interleaving makes it hit every contender alike).`,
