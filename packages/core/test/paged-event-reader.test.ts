@@ -90,6 +90,28 @@ describe('PagedEventReader with readAhead', () => {
     expect(asked.length).toBe(2); // the second page was short: nothing more to ask for
   });
 
+  it('asks ahead at the first event when a page holds one or two', async () => {
+    for (const pageSize of [1, 2]) {
+      const { asked, readPage } = reader(stream(5), true);
+      const events = new PagedEventReader(readPage, 0, pageSize, undefined, { readAhead: true });
+      expect((await events.next()).value?.seq).toBe(1);
+      expect(asked).toEqual([
+        [0, pageSize],
+        [pageSize, pageSize],
+      ]);
+      expect(await collect(events)).toEqual([2, 3, 4, 5]);
+    }
+  });
+
+  it('keeps order when next() calls overlap', async () => {
+    for (const pageSize of [1, 2, 3]) {
+      const { readPage } = reader(stream(7), true);
+      const events = new PagedEventReader(readPage, 0, pageSize, undefined, { readAhead: true });
+      const results = await Promise.all(Array.from({ length: 9 }, () => events.next()));
+      expect(results.map((r) => (r.done ? 'done' : r.value.seq))).toEqual([1, 2, 3, 4, 5, 6, 7, 'done', 'done']);
+    }
+  });
+
   it('drops the page asked for ahead when the read stops first, and never reports its failure', async () => {
     let calls = 0;
     const readPage = (after: number, limit: number) => {

@@ -135,9 +135,12 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
 
   /**
    * Yields the stream's events after `from`, ascending, one page of
-   * `readPageSize` events per query. The connection goes back to the pool
-   * after each page, so breaking out of the loop holds nothing. A page whose
-   * connection was lost is fetched once more on a fresh one.
+   * `readPageSize` events per query. Once half of a page has been taken the
+   * next one is asked for, so its round trip overlaps the work on this one.
+   * The connection goes back to the pool after each page: breaking out of
+   * the loop holds nothing once a page already on its way has arrived (it is
+   * dropped). A page whose connection was lost is fetched once more on a
+   * fresh one.
    *
    * @example
    * ```ts
@@ -192,6 +195,8 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     this.#assertOpen('events');
     const operation = `read of ${JSON.stringify(stream)} after seq ${after}`;
     const { rows } = await this.#query(operation, this.#sql.readPage, [stream, after, limit], true);
+    // A page asked for ahead may arrive after close(): the read ends with CLOSED as if it had asked then.
+    this.#assertOpen('events');
     try {
       return rows.map(([seq, payload]) => ({ seq: parseSeq(seq), payload: JSON.parse(payload ?? 'null') as P }));
     } catch (error) {

@@ -22,7 +22,7 @@ describe('reads', () => {
     expect(results.map((result) => (result.done ? 'done' : result.value.seq))).toEqual([1, 2, 3, 4, 5, 'done', 'done']);
   });
 
-  it('ends a read on return(), even while a page is on its way, and holds no connection afterwards', async () => {
+  it('ends a read on return(), even while a page is on its way, and holds no connection once the pages on their way arrived', async () => {
     const iterator = store.events('five')[Symbol.asyncIterator]();
     const first = iterator.next();
     await iterator.return?.();
@@ -31,32 +31,48 @@ describe('reads', () => {
     for (const _ of range(1, 50)) {
       for await (const event of store.events('five')) if (event.seq === 1) break;
     }
-    expect(pool.totalCount - pool.idleCount).toBe(0);
+    // A page of two is read ahead at its first event: each abandoned read holds a connection until that page arrives.
+    await until(() => pool.totalCount - pool.idleCount === 0);
   });
 
   it('asks for the next page once half of a page is taken, and gives its connection back when a read stopped before it arrived', async () => {
+    const reader = new PostgresEventStore(pool, { schema, readPageSize: 4 });
     let acquired = 0;
     const count = (): void => {
       acquired++;
     };
     pool.on('acquire', count);
     try {
-      const iterator = store.events('five')[Symbol.asyncIterator]();
+      const iterator = reader.events('five')[Symbol.asyncIterator]();
       expect((await iterator.next()).value?.seq).toBe(1);
       const firstPage = acquired;
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(acquired).toBe(firstPage);
-      expect((await iterator.next()).value?.seq).toBe(2); // the second of a page of 2: the page after it is asked for now
+      expect(acquired).toBe(firstPage); // one of four taken: not yet
+      expect((await iterator.next()).value?.seq).toBe(2); // two of four: the page after it is asked for now
+      await iterator.return?.(); // before any I/O: that page is still on its way
       await until(() => acquired === firstPage + 1);
-      await iterator.return?.();
       await until(() => pool.totalCount - pool.idleCount === 0);
       expect(acquired).toBe(firstPage + 1);
     } finally {
       pool.off('acquire', count);
     }
     const seqs = [];
-    for await (const event of store.events('five', 1)) seqs.push(event.seq);
+    for await (const event of reader.events('five', 1)) seqs.push(event.seq);
     expect(seqs).toEqual([2, 3, 4, 5]);
+  });
+
+  it('ends a read with CLOSED when the page it asked for ahead arrives after close()', async () => {
+    const own = newPool({ max: 2 });
+    const reader = new PostgresEventStore(own, { schema, readPageSize: 2 });
+    try {
+      const iterator = reader.events('five')[Symbol.asyncIterator]();
+      expect((await iterator.next()).value?.seq).toBe(1); // a page of two: the next is asked for at once
+      await reader.close();
+      expect((await iterator.next()).value?.seq).toBe(2); // still in hand
+      await expect(iterator.next()).rejects.toMatchObject({ code: 'CLOSED' });
+    } finally {
+      await own.end();
+    }
   });
 
   it('hands out fresh objects: changing an event read does not change the next read', async () => {
