@@ -4,6 +4,7 @@
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { PostgresEventStore } from '@hume/postgres';
 import pg from 'pg';
+import { readRawPages } from './postgres-raw-read.js';
 
 const [mode, url, schema, stream] = process.argv.slice(2);
 if ((mode !== 'raw' && mode !== 'adapter' && mode !== 'emmett') || !url || !schema || !stream) {
@@ -15,21 +16,7 @@ const mib = (kib: number): number => Math.round((kib / 1024) * 10) / 10;
 const baseline = process.resourceUsage().maxRSS;
 let events = 0;
 if (mode === 'raw') {
-  for (let after = 0; ; ) {
-    // As the raw read of the benchmark: array rows, text columns, JSON.parse of each payload.
-    const { rows } = await pool.query<[string, string]>({
-      name: 'raw-read-page',
-      text: `SELECT seq, payload FROM "${schema}".hume_events WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT 1000`,
-      values: [stream, after],
-      rowMode: 'array',
-      types: { getTypeParser: () => (text: string) => text },
-    });
-    for (const [seq, payload] of rows) {
-      after = Number(seq);
-      events += JSON.parse(payload) === undefined ? 0 : 1;
-    }
-    if (rows.length < 1000) break;
-  }
+  events = await readRawPages(pool, `"${schema}".hume_events`, stream);
 } else if (mode === 'emmett') {
   // Emmett's readStream returns the whole stream as one array: its public API has no lazy read of a stream.
   const store = getPostgreSQLEventStore(url);

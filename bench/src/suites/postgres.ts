@@ -10,6 +10,7 @@ import { emmettAppends, emmettFill, emmettFirstEvent, emmettRacingWithExpect } f
 import { openEmmettPostgres } from '../emmett-postgres.js';
 import { humeFirstEvent, humeRacingWithExpect } from '../hume-contenders.js';
 import { freshStream, lanes, payload } from '../lanes.js';
+import { readRawPages } from '../postgres-raw-read.js';
 import type { Contender, Notes, Scenario, Suite } from '../scenario.js';
 
 const LANES = 8;
@@ -94,15 +95,6 @@ const suite: Suite = {
       name: 'bench-raw-max-insert',
       text: `INSERT INTO ${raw} (stream, seq, payload) SELECT $1::text, coalesce(max(seq), 0) + 1, $2::json FROM ${raw} WHERE stream = $1`,
     };
-    // The raw read does the adapter's work by the fastest route pg offers: rows as arrays, columns as
-    // the server's text, JSON.parse of each payload (object rows and pg's own parsers measured slower).
-    const rawPage = {
-      name: 'bench-raw-page',
-      text: `SELECT seq, payload FROM ${events} WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT 1000`,
-      rowMode: 'array',
-      types: { getTypeParser: () => (text: string) => text },
-    } as const;
-
     const appendRounds = smoke ? 1 : 9;
     const appendOps = smoke ? 40 : 3_000;
 
@@ -301,15 +293,7 @@ const suite: Suite = {
           {
             name: 'raw pg keyset pages',
             async run() {
-              let read = 0;
-              for (let after = 0; ; ) {
-                const { rows } = await rawReadPool.query<[string, string]>({ ...rawPage, values: ['long', after] });
-                for (const [seq, payload] of rows) {
-                  after = Number(seq);
-                  if (JSON.parse(payload) !== null) read++;
-                }
-                if (rows.length < 1000) break;
-              }
+              const read = await readRawPages(rawReadPool, events, 'long');
               if (read !== million) throw new Error(`raw read ${read} events, expected ${million}`);
             },
           },
