@@ -82,6 +82,8 @@ const expectedCatches: [keyof Quirks, string[]][] = [
   ['checksPayloadShallowly', ['C5.3-fuzzed-unfaithful-payloads-are-refused']],
   ['cachesLastSeqPerInstance', ['C8.5-another-instance-sees-acknowledged-events', 'C1.5-histories-across-instances-keep-every-clause']],
   ['retriesCommittedAppends', ['C8.4-interrupted-calls-fail-cleanly-and-the-store-recovers']],
+  ['storesThenClaimsNotStored', ['C8.7-a-failed-append-says-whether-it-may-be-stored']],
+  ['omitsOutcomeUnknown', ['C8.7-a-failed-append-says-whether-it-may-be-stored']],
   ['acknowledgesBeforeVisible', ['C4.6-reads-see-every-acknowledged-append', 'C1.5-seeded-histories-keep-every-clause']],
 ];
 

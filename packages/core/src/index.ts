@@ -1,6 +1,6 @@
 export { append } from './append.js';
 export type { AppendError, AppendResult } from './append-result.js';
-export { BackendError } from './backend-error.js';
+export { BackendError, type BackendErrorOptions } from './backend-error.js';
 export { checkAppend, checkEvents } from './check-arguments.js';
 export { checkPayload, MAX_PAYLOAD_DEPTH } from './check-payload.js';
 export { checkExpect, checkFrom, isSeq } from './check-seq.js';

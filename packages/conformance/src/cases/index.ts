@@ -11,6 +11,7 @@ import { outcomeCases } from './outcome-cases.js';
 import { payloadCases } from './payload-cases.js';
 import { processCases } from './process-cases.js';
 import { readCases } from './read-cases.js';
+import { unknownOutcomeCases } from './unknown-outcome-cases.js';
 
 /** Every case of the kit, in the order of the clauses of docs/contract.md. */
 export const cases: readonly ConformanceCase[] = Object.freeze(
@@ -27,6 +28,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...fuzzCases,
     ...processCases,
     ...faultCases,
+    ...unknownOutcomeCases,
   ].sort((a, b) => clauseOrder(a.clause) - clauseOrder(b.clause)),
 );
 
