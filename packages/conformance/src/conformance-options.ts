@@ -1,3 +1,4 @@
+import { checkOptions, type OptionNames } from '@hume/core';
 import { randomSeed } from './history/prng.js';
 
 /** How a run is carried out. */
@@ -18,9 +19,30 @@ export interface ConformanceOptions {
   reportFile?: string;
 }
 
+/** Every option's name: any other key is refused. */
+const conformanceOptionNames: OptionNames<ConformanceOptions> = {
+  name: true,
+  grep: true,
+  timeoutMs: true,
+  longStream: true,
+  seed: true,
+  fuzzRuns: true,
+  reportFile: true,
+};
+
 /** The options with their defaults filled in. */
 export type ResolvedOptions = Required<Omit<ConformanceOptions, 'grep' | 'reportFile'>> & Pick<ConformanceOptions, 'grep' | 'reportFile'>;
 
+/**
+ * Fills in the defaults. A key that is no option throws a `TypeError`: a
+ * misspelt `timeoutMS` would otherwise run with the default unnoticed.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ grep: /^C2\./ }).timeoutMs; // 120000
+ * ```
+ */
 export function resolveOptions(options: ConformanceOptions = {}): ResolvedOptions {
+  checkOptions(options, conformanceOptionNames);
   return { name: 'event store', timeoutMs: 120_000, longStream: 2_500, seed: randomSeed(), fuzzRuns: 50, ...options };
 }

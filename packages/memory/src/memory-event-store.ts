@@ -2,6 +2,7 @@ import {
   type AppendResult,
   checkAppend,
   checkEvents,
+  checkOptions,
   type Event,
   type EventStore,
   type Json,
@@ -12,7 +13,7 @@ import {
   UnexpectedSeqError,
 } from '@hume/core';
 import { deepFreeze } from './deep-freeze.js';
-import type { MemoryOptions } from './memory-options.js';
+import { type MemoryOptions, memoryOptionNames } from './memory-options.js';
 
 /**
  * An event store that keeps each stream as an array in this process. Appends
@@ -34,6 +35,7 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
   #closed = false;
 
   constructor(options: MemoryOptions = {}) {
+    checkOptions(options, memoryOptionNames);
     const { pageSize = 256 } = options;
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer (got ${pageSize})`);
     this.#pageSize = pageSize;

@@ -1,3 +1,5 @@
+import type { OptionNames } from '@hume/core';
+
 /** Options of {@link MemoryEventStore}. */
 export interface MemoryOptions {
   /**
@@ -6,3 +8,6 @@ export interface MemoryOptions {
    */
   readonly pageSize?: number;
 }
+
+/** Every option's name: the constructor refuses any other key. */
+export const memoryOptionNames: OptionNames<MemoryOptions> = { pageSize: true };

@@ -26,6 +26,13 @@ describe('MemoryEventStore', () => {
     expect(() => new MemoryEventStore({ pageSize: 0 })).toThrow('pageSize must be a positive integer (got 0)');
   });
 
+  it('refuses an unknown option with a TypeError naming it', () => {
+    expect(() => new MemoryEventStore({ bogus: 1 } as never)).toThrow(
+      new TypeError('options.bogus is not an option (the options are: pageSize)'),
+    );
+    expect(() => new MemoryEventStore({ pagesize: 2 } as never)).toThrow(/did you mean pageSize\?/);
+  });
+
   it('drops its events on close and rejects later calls with CLOSED', async () => {
     const store = new MemoryEventStore();
     await store.append('s', 1);

@@ -1,3 +1,4 @@
+import { checkOptions, type OptionNames } from '@hume/core';
 import { quoteIdentifier } from './postgres-identifier.js';
 
 /** Options of {@link PostgresEventStore}. */
@@ -12,6 +13,13 @@ export interface PostgresOptions {
   /** Events fetched per query by a read; a read holds one page in memory. Default 1000. */
   readonly readPageSize?: number;
 }
+
+/** Every option's name: any other key is refused. */
+const postgresOptionNames: OptionNames<PostgresOptions> = {
+  schema: true,
+  tablePrefix: true,
+  readPageSize: true,
+};
 
 /** The SQL names and sizes a store works with, checked and quoted once. */
 export interface ResolvedOptions {
@@ -29,7 +37,7 @@ const longestSuffix = 'migrations'.length;
 
 /**
  * Checks options and quotes the table names. Throws a `RangeError` naming
- * the option when one is refused.
+ * the option when one is refused, a `TypeError` for a key that is no option.
  *
  * @example
  * ```ts
@@ -37,6 +45,7 @@ const longestSuffix = 'migrations'.length;
  * ```
  */
 export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
+  checkOptions(options, postgresOptionNames);
   const { schema = 'public', tablePrefix = 'hume_', readPageSize = 1000 } = options;
   const quotedSchema = quoteIdentifier('schema', schema);
   if (tablePrefix !== '') quoteIdentifier('tablePrefix', tablePrefix, longestSuffix);

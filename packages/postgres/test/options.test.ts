@@ -20,6 +20,14 @@ describe('options', () => {
     expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(RangeError);
   });
 
+  it('refuses an unknown option with a TypeError naming it', () => {
+    expect(() => new PostgresEventStore(databaseUrl, { bogus: 1 } as never)).toThrow(TypeError);
+    expect(() => new PostgresEventStore(databaseUrl, { bogus: 1 } as never)).toThrow(
+      /^options\.bogus is not an option \(the options are: schema, tablePrefix, readPageSize/,
+    );
+    expect(() => new PostgresEventStore(databaseUrl, { pageSize: 10 } as never)).toThrow(/^options\.pageSize is not an option/);
+  });
+
   it('refuses something that is neither a pool nor a connection string', () => {
     expect(() => new PostgresEventStore({} as never)).toThrow(/pool must be a pg.Pool or a connection string/);
   });

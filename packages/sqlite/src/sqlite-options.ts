@@ -1,3 +1,4 @@
+import { checkOptions, type OptionNames } from '@hume/core';
 import { describeArgument } from './describe-argument.js';
 
 /**
@@ -29,6 +30,14 @@ export interface SqliteOptions {
   readonly busyTimeout?: number;
 }
 
+/** Every option's name: any other key is refused. */
+const sqliteOptionNames: OptionNames<SqliteOptions> = {
+  tablePrefix: true,
+  durability: true,
+  pageSize: true,
+  busyTimeout: true,
+};
+
 /** The options with their defaults filled in and checked. */
 export interface ResolvedSqliteOptions {
   readonly tablePrefix: string;
@@ -49,9 +58,7 @@ const identifier = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * ```
  */
 export function resolveSqliteOptions(options: SqliteOptions = {}): ResolvedSqliteOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object (got ${describeArgument(options)})`);
-  }
+  checkOptions(options, sqliteOptionNames);
   const { tablePrefix = 'hume_', durability = 'full', pageSize = 512, busyTimeout = 5_000 } = options;
   if (typeof tablePrefix !== 'string' || !identifier.test(tablePrefix)) {
     throw new TypeError(

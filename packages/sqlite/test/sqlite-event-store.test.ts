@@ -270,6 +270,8 @@ describe('options', () => {
     [{ pageSize: 0 }, /^options\.pageSize must be a positive integer \(got 0\)/],
     [{ pageSize: 1.5 }, /^options\.pageSize must be a positive integer/],
     [{ busyTimeout: -1 }, /^options\.busyTimeout must be an integer number of milliseconds/],
+    [{ bogus: 1 }, /^options\.bogus is not an option \(the options are: tablePrefix, durability, pageSize, busyTimeout/],
+    [{ pagesize: 10 }, /^options\.pagesize is not an option \(did you mean pageSize\?/],
   ])('refuse %j with a message naming the option', (options, message) => {
     expect(() => new SqliteEventStore(':memory:', options as never)).toThrow(message);
   });
