@@ -10,12 +10,14 @@ import {
   PagedEventReader,
   type Seq,
   StoreClosedError,
-  UnexpectedSeqError,
 } from '@hume/core';
 import { LastSeqCache } from './last-seq-cache.js';
 import { describeCause, openSqliteDatabase } from './open-sqlite-database.js';
 import { parseSqlitePage, type SqlitePageRow } from './parse-sqlite-page.js';
+import type { AppendOutcome, PendingAppend } from './pending-append.js';
+import { SqliteAppendWriter } from './sqlite-append-writer.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { type ResolvedSqliteOptions, resolveSqliteOptions, type SqliteOptions } from './sqlite-options.js';
 import { ensureSqliteSchema, sqliteTables } from './sqlite-schema.js';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
@@ -23,8 +25,9 @@ import { prepareSqliteStatements, type SqliteStatements } from './sqlite-stateme
 /**
  * An event store in a SQLite file, on better-sqlite3. Safe to share one
  * file between stores, threads and processes: an append either inserts at
- * a seq that the primary key refuses if another writer took it, or takes
- * SQLite's write lock before it reads the last seq. Reads fetch keyset pages
+ * a guessed seq in a statement that checks the guess is still last + 1, or
+ * takes SQLite's write lock before it reads the last seq. Appends called in
+ * one turn of the event loop share a transaction (group commit). Reads fetch keyset pages
  * (`seq > ? ORDER BY seq LIMIT ?`), one query per page and no statement
  * held open between them, so a long read never blocks writers.
  *
@@ -46,6 +49,8 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   readonly #options: ResolvedSqliteOptions;
   readonly #sql: SqliteStatements;
   readonly #lastSeqs = new LastSeqCache(4_096);
+  readonly #writer: SqliteAppendWriter;
+  readonly #group: SqliteGroupCommit;
   #closed = false;
 
   /**
@@ -73,6 +78,8 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
       if (error instanceof Error && 'code' in error && error.code === 'BACKEND') throw error;
       throw new BackendError(`creating the tables of the SQLite event store failed: ${describeCause(error)}`, error);
     }
+    this.#writer = new SqliteAppendWriter(db, this.#sql, this.#lastSeqs);
+    this.#group = new SqliteGroupCommit(db, this.#writer, this.#options.busyTimeout);
   }
 
   /**
@@ -90,7 +97,10 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   /**
    * Appends `payload` at the stream's last seq + 1, when `expect` (if given)
    * equals the last seq. Resolves when the event is committed, with the
-   * durability chosen in the options.
+   * durability chosen in the options. Appends called in the same turn of
+   * the event loop share one transaction (group commit), each with its own
+   * outcome. Called while a transaction of yours is open on a shared
+   * `Database`, the append joins it (see the README's "Transactions").
    *
    * @example
    * ```ts
@@ -103,57 +113,17 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     const invalid = checkAppend(stream, payload, expect);
     if (invalid) return { ok: false, error: invalid };
     // Stored as JSON text: -0 becomes 0 as the contract says, and nothing is shared with the caller.
-    const json = JSON.stringify(payload);
-    try {
-      return this.#appendGuessing(stream, json, expect) ?? this.#appendLocked(stream, json, expect);
-    } catch (error) {
-      throw new BackendError(`append to stream ${JSON.stringify(stream)} failed: ${describeCause(error)}`, error);
-    }
+    const outcome = await this.#write({ stream, payloads: [JSON.stringify(payload)], expect });
+    return outcome.ok ? { ok: true, seq: outcome.seq } : outcome;
   }
 
-  /**
-   * The fast path, one INSERT like a hand-written one: when this store knows
-   * the stream's last seq (from its own last append to it), it inserts at the
-   * next seq directly. Seqs are gap-free, so the row at last + 1 exists
-   * exactly when someone else appended since; then the primary key refuses
-   * the insert and `undefined` sends the append down the locked path.
-   */
-  #appendGuessing(stream: string, json: string, expect: Seq | null | undefined): AppendResult | undefined {
-    const known = this.#lastSeqs.get(stream);
-    if (known === undefined || (expect != null && expect !== known)) return undefined;
+  /** Writes at once inside a transaction of the caller's, else through the group commit. */
+  #write(append: PendingAppend): Promise<AppendOutcome> | AppendOutcome {
+    if (!this.#db.inTransaction) return this.#group.enqueue(append);
     try {
-      this.#sql.insert.run(stream, known + 1, json);
+      return this.#writer.writeInCallerTransaction(append);
     } catch (error) {
-      if ((error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
-      throw error;
-    }
-    this.#lastSeqs.set(stream, known + 1);
-    return { ok: true, seq: known + 1 };
-  }
-
-  /**
-   * The sure path: BEGIN IMMEDIATE takes the write lock before the last seq
-   * is read, so writers in other connections and processes queue on the busy
-   * timeout instead of racing, and a conflict's `actual` is what the check saw.
-   */
-  #appendLocked(stream: string, json: string, expect: Seq | null | undefined): AppendResult {
-    const sql = this.#sql;
-    sql.begin.run();
-    try {
-      const last = (sql.lastSeq.get(stream) as number | null) ?? 0;
-      if (expect != null && expect !== last) {
-        sql.rollback.run();
-        this.#lastSeqs.set(stream, last);
-        return { ok: false, error: new UnexpectedSeqError(stream, expect, last) };
-      }
-      sql.insert.run(stream, last + 1, json);
-      sql.commit.run();
-      this.#lastSeqs.set(stream, last + 1);
-      return { ok: true, seq: last + 1 };
-    } catch (error) {
-      // A failed statement or COMMIT can leave the transaction open: roll back so the connection stays usable.
-      if (this.#db.open && this.#db.inTransaction) sql.rollback.run();
-      throw error;
+      throw new BackendError(`append to stream ${JSON.stringify(append.stream)} failed: ${describeCause(error)}`, error);
     }
   }
 
@@ -197,6 +167,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#group.drain();
     this.#lastSeqs.clear();
     if (!this.#owned || !this.#db.open) return;
     try {

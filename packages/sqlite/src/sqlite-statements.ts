@@ -7,30 +7,52 @@ export interface SqliteStatements {
   readonly lastSeq: SqliteStatement;
   /** `(stream, seq, payload)`. */
   readonly insert: SqliteStatement;
+  /**
+   * `(stream, known, payload, stream, known)`: inserts at `known + 1` only if
+   * `known` is the stream's last stored seq (0 for an empty stream); one
+   * change or none.
+   */
+  readonly insertIfLast: SqliteStatement;
   /** `(stream, after, limit) → [seq, payload][]`: one keyset page. */
   readonly page: SqliteStatement;
   readonly begin: SqliteStatement;
   readonly commit: SqliteStatement;
   readonly rollback: SqliteStatement;
+  /** A savepoint inside a transaction the caller opened on a shared `Database`. */
+  readonly savepoint: SqliteStatement;
+  readonly release: SqliteStatement;
+  readonly rollbackToSavepoint: SqliteStatement;
 }
 
 /**
  * Prepares the statements. Integers are read as numbers whatever the
  * connection's default (`defaultSafeIntegers`): seqs are safe integers.
  *
- * An append is `BEGIN IMMEDIATE`, `lastSeq`, `insert`, `COMMIT`. A single
- * `INSERT … SELECT max(seq) + 1 … RETURNING seq` would also take the lock
- * up front, but measured 1.5 to 2 times slower: RETURNING and reading the
- * table it writes make SQLite buffer rows in a temporary table.
+ * An append is `insertIfLast` when the store has a guess of the last seq,
+ * else `BEGIN IMMEDIATE`, `lastSeq`, `insert`, `COMMIT`. The guess is checked
+ * by the statement itself (one more seek of the primary key, measured in
+ * the noise of `pnpm bench --only sqlite`), so a guess made stale by a
+ * rolled-back transaction or by rows deleted behind the store's back costs
+ * a fallback, never a wrong seq. A single `INSERT … SELECT max(seq) + 1 …
+ * RETURNING seq` would also take the lock up front, but measured 1.5 to 2
+ * times slower: RETURNING and reading the table it writes make SQLite buffer
+ * rows in a temporary table.
  */
 export function prepareSqliteStatements(db: SqliteDatabase, tables: SqliteTables): SqliteStatements {
   const prepare = (source: string): SqliteStatement => db.prepare(source).safeIntegers(false);
   return {
     lastSeq: prepare(`SELECT max(seq) FROM ${tables.events} WHERE stream = ?`).pluck(true),
     insert: prepare(`INSERT INTO ${tables.events} (stream, seq, payload) VALUES (?, ?, ?)`),
+    insertIfLast: prepare(
+      `INSERT INTO ${tables.events} (stream, seq, payload) SELECT ?, ? + 1, ?
+       WHERE (SELECT coalesce(max(seq), 0) FROM ${tables.events} WHERE stream = ?) = ?`,
+    ),
     page: prepare(`SELECT seq, payload FROM ${tables.events} WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?`).raw(true),
     begin: db.prepare('BEGIN IMMEDIATE'),
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
+    savepoint: db.prepare('SAVEPOINT hume_append'),
+    release: db.prepare('RELEASE hume_append'),
+    rollbackToSavepoint: db.prepare('ROLLBACK TO hume_append'),
   };
 }
