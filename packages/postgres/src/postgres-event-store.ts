@@ -13,10 +13,12 @@ import {
   UnexpectedSeqError,
 } from '@hume/core';
 import pg, { type Pool } from 'pg';
-import { AppendBatcher } from './append-batcher.js';
 import type { MigrateResult } from './migrate-result.js';
 import { parseSeq } from './parse-seq.js';
+import { type AppendManyResult, appendMany, groupLimits, type MAX_APPEND_MANY_EVENTS } from './postgres-append-many.js';
+import { commitUnitsWith } from './postgres-commit-units.js';
 import { backoff, isConnectionLost, isRetryable, MAX_RETRIES, sqlState } from './postgres-failure.js';
+import { GroupCommit, type UnitOutcome } from './postgres-group-commit.js';
 import { type PostgresOptions, type ResolvedOptions, resolveOptions } from './postgres-options.js';
 import { type Statement, type Statements, statementsFor } from './postgres-statements.js';
 import { rawTypes } from './raw-types.js';
@@ -56,12 +58,16 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
   readonly #ownsPool: boolean;
   readonly #options: ResolvedOptions;
   readonly #sql: Statements;
-  readonly #batcher = new AppendBatcher((stream, payloads) => this.#appendMany(stream, payloads));
+  readonly #group: GroupCommit;
   #closing: Promise<void> | undefined;
 
   constructor(pool: Pool | string, options: PostgresOptions = {}) {
     this.#options = resolveOptions(options);
     this.#sql = statementsFor(this.#options);
+    this.#group = new GroupCommit(
+      commitUnitsWith((operation, statement, values) => this.#query(operation, statement, values), this.#sql),
+      groupLimits,
+    );
     if (typeof pool === 'string') {
       this.#pool = new pg.Pool({ connectionString: pool });
       // An idle connection the server closes is dropped by the pool; without a listener the
@@ -97,10 +103,11 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
 
   /**
    * Appends `payload` at the stream's last seq + 1, when `expect` (if given)
-   * equals the last seq. A conflict costs a second query, to report the
-   * stream's actual last seq; a success never does. Appends without
-   * `expect` in flight together on one stream share a statement (see
-   * {@link AppendBatcher}).
+   * equals the last seq. Appends that arrive while another of this store's
+   * statements is in flight wait and go together in the next one, whatever
+   * their streams (group commit, see {@link GroupCommit}); a lone append
+   * goes at once. Either way its outcome is its own, and a conflict reports
+   * the last seq the append was judged against, without a second query.
    *
    * @example
    * ```ts
@@ -113,24 +120,33 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     const invalid = checkAppend(stream, payload, expect);
     if (invalid) return { ok: false, error: invalid };
     const json = JSON.stringify(payload);
-    const operation = `append to ${JSON.stringify(stream)}`;
-    if (expect == null) return { ok: true, seq: await this.#batcher.append(stream, json) };
-    const [statement, values] = expect === 0 ? [this.#sql.appendFirst, [stream, json]] : [this.#sql.appendAfter, [stream, json, expect]];
-    for (let attempt = 1; ; attempt++) {
-      const { rowCount } = await this.#query(operation, statement, values);
-      if (rowCount === 1) return { ok: true, seq: expect + 1 };
-      // Without a count the outcome is unknown: reading it as a conflict could make a caller store its event twice.
-      if (rowCount !== 0) {
-        throw new BackendError(
-          `${operation} failed: the server reported ${String(rowCount)} rows stored, not 0 or 1`,
-          new Error('unexpected row count'),
-        );
-      }
-      const actual = await this.#lastSeq(stream);
-      // The counter only grows, so actual === expect means the stream caught up with an
-      // `expect` that was ahead of it after the check: this append may now run after all.
-      if (actual !== expect || attempt >= 3) return { ok: false, error: new UnexpectedSeqError(stream, expect, actual) };
-    }
+    const outcome = await this.#submit(stream, [json], expect ?? undefined);
+    return outcome.ok
+      ? { ok: true, seq: outcome.seq }
+      : { ok: false, error: new UnexpectedSeqError(stream, expect as Seq, outcome.actual) };
+  }
+
+  /**
+   * Appends `payloads` at contiguous seqs after the stream's last, all or
+   * none, when `expect` (if given) equals the last seq: one unit in the
+   * group commit, never interleaved with other appends. Resolves with the
+   * last event's `seq` and the `first`'s. At most
+   * {@link MAX_APPEND_MANY_EVENTS} events per call.
+   *
+   * @example
+   * ```ts
+   * const result = await store.appendMany('cart-1', [{ type: 'opened' }, { type: 'item-added', sku: 'a1' }], 0);
+   * if (result.ok) console.log(result.first, result.seq); // 1 2
+   * ```
+   */
+  appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
+    return appendMany(
+      () => this.#assertOpen('appendMany'),
+      (jsons, expected) => this.#submit(stream, jsons, expected),
+      stream,
+      payloads,
+      expect,
+    );
   }
 
   /**
@@ -174,21 +190,14 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     if (this.#closing) throw new StoreClosedError(operation);
   }
 
-  /** Appends without `expect`: alone with the one-event statement, else as one batch. */
-  async #appendMany(stream: string, payloads: readonly string[]): Promise<Seq[]> {
-    const operation = `append to ${JSON.stringify(stream)}`;
-    if (payloads.length === 1)
-      return [this.#seqOf(operation, (await this.#query(operation, this.#sql.append, [stream, payloads[0]])).rows)];
-    const { rows } = await this.#query(operation, this.#sql.appendMany, [stream, payloads, payloads.length]);
-    let last = 0;
-    for (const row of rows) last = Math.max(last, this.#seqOf(operation, [row]));
-    if (rows.length !== payloads.length) {
-      throw new BackendError(
-        `${operation} stored ${rows.length} of a batch of ${payloads.length} events`,
-        new Error('unexpected row count'),
-      );
+  /** Queues one unit for the group commit; a failure that is not already a store error becomes `BACKEND`. */
+  async #submit(stream: string, payloads: readonly string[], expect: Seq | undefined): Promise<UnitOutcome> {
+    try {
+      return await this.#group.submit({ stream, payloads, expect });
+    } catch (error) {
+      if (error instanceof BackendError || error instanceof StoreClosedError) throw error;
+      throw new BackendError(`append to ${JSON.stringify(stream)} failed: ${describe(error)}`, error);
     }
-    return payloads.map((_, index) => last - payloads.length + 1 + index);
   }
 
   async #readPage(stream: string, after: Seq, limit: number): Promise<Event<P>[]> {
@@ -199,20 +208,6 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     this.#assertOpen('events');
     try {
       return rows.map(([seq, payload]) => ({ seq: parseSeq(seq), payload: JSON.parse(payload ?? 'null') as P }));
-    } catch (error) {
-      throw new BackendError(`${operation} failed: ${describe(error)}`, error);
-    }
-  }
-
-  async #lastSeq(stream: string): Promise<Seq> {
-    const operation = `reading the last seq of ${JSON.stringify(stream)}`;
-    const { rows } = await this.#query(operation, this.#sql.lastSeq, [stream], true);
-    return rows.length === 0 ? 0 : this.#seqOf(operation, rows);
-  }
-
-  #seqOf(operation: string, rows: readonly Row[]): Seq {
-    try {
-      return parseSeq(rows[0]?.[0]);
     } catch (error) {
       throw new BackendError(`${operation} failed: ${describe(error)}`, error);
     }
@@ -253,6 +248,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
 
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (sqlState(error) === '42P01') return `${message} (run migrate() first)`;
+  // A missing table, append function or schema: the schema was never migrated here.
+  if (['42P01', '42883', '3F000'].includes(sqlState(error) ?? '')) return `${message} (run migrate() first)`;
   return message;
 }

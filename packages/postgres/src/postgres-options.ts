@@ -29,10 +29,16 @@ export interface ResolvedOptions {
   readonly events: string;
   readonly streams: string;
   readonly migrations: string;
+  /** The index of the feed's order, `(tx, position)`, unquoted and unqualified (CREATE INDEX takes a bare name). */
+  readonly feedIndex: string;
+  /** The function that appends to one stream, `"schema"."prefix_append"`. */
+  readonly appendFunction: string;
+  /** The function that appends to several streams in one statement (group commit), `"schema"."prefix_append_all"`. */
+  readonly appendAllFunction: string;
   readonly readPageSize: number;
 }
 
-// The longest table suffix, so that no name made from the prefix is cut at 63 bytes.
+// The longest suffix of a table, function or index name, so that no name made from the prefix is cut at 63 bytes.
 const longestSuffix = 'migrations'.length;
 
 /**
@@ -59,6 +65,9 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     events: table('events'),
     streams: table('streams'),
     migrations: table('migrations'),
+    feedIndex: quoteIdentifier('tablePrefix', `${tablePrefix}feed_order`),
+    appendFunction: table('append'),
+    appendAllFunction: table('append_all'),
     readPageSize,
   });
 }

@@ -32,6 +32,17 @@ export interface Migration {
  * distributes and colocates them on. `payload` is `json`, not `jsonb`:
  * `jsonb` refuses `\u0000` in strings, which the contract must store.
  *
+ * Each event also records the transaction that wrote it (`tx`, an `xid8`)
+ * and a global `position` from a sequence, indexed together: the order of a
+ * feed over all streams that cannot skip (read `(tx, position)` only below
+ * `pg_snapshot_xmin(pg_current_snapshot())`, where every transaction has
+ * ended). They cost appends little (see the README's figures).
+ *
+ * Appends go through two PL/pgSQL functions (see {@link appendFunctionSql}):
+ * `append(stream, …)` for one stream, the shape Citus pushes down to the
+ * worker holding the stream when distributed by its first argument, and
+ * `append_all(streams, …)` for a group commit over several streams.
+ *
  * @example
  * ```ts
  * const latest = migrations.at(-1)?.version; // 1
@@ -40,22 +51,170 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   {
     version: 1,
-    description: 'streams counter table and events table',
-    statements: ({ streams, events }) => [
-      `CREATE TABLE IF NOT EXISTS ${streams} (
+    description: 'streams counter table, events table with the feed order, append functions',
+    statements: (options) => [
+      `CREATE TABLE IF NOT EXISTS ${options.streams} (
         stream text NOT NULL PRIMARY KEY,
         seq bigint NOT NULL CHECK (seq BETWEEN 1 AND ${MAX_SEQ_SQL})
       ) WITH (fillfactor = ${COUNTER_FILLFACTOR})`,
-      `CREATE TABLE IF NOT EXISTS ${events} (
+      `CREATE TABLE IF NOT EXISTS ${options.events} (
         stream text NOT NULL,
         seq bigint NOT NULL CHECK (seq BETWEEN 1 AND ${MAX_SEQ_SQL}),
         payload json NOT NULL,
         recorded_at timestamptz NOT NULL DEFAULT now(),
+        tx xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        position bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
         PRIMARY KEY (stream, seq)
       )`,
+      `CREATE INDEX IF NOT EXISTS ${options.feedIndex} ON ${options.events} (tx, position)`,
+      appendFunctionSql(options),
+      appendAllFunctionSql(options),
     ],
   },
 ];
+
+/**
+ * `append(p_stream, p_counts, p_expects, p_payloads)`: stores units of
+ * events on one stream, in array order, each all or none. Unit `i` holds
+ * the next `p_counts[i]` payloads and, when `p_expects[i]` is not NULL,
+ * is stored only if the stream's last seq (after the units before it) is
+ * that value. Returns one number per unit: its last seq, or `-1 - actual`
+ * when its expect did not match (`actual` being the last seq it met).
+ *
+ * Without any expect, one `INSERT … ON CONFLICT DO UPDATE` moves the
+ * counter by the number of payloads and returns where it ends: one write
+ * of the counter row, as in 1.0's single statement. One unit with an
+ * expect tries the one statement that stores only at that seq (`UPDATE …
+ * WHERE seq = expect`, or `INSERT … ON CONFLICT DO NOTHING` for 0). Else,
+ * or when that stored nothing, the counter row is locked (`FOR UPDATE`),
+ * the units are judged in order against the running last seq, and the
+ * counter is written once. A stream created by another transaction
+ * between that `SELECT` and the `INSERT` of its counter row makes the loop
+ * judge again against that row, so no expect is judged against a stale
+ * count. A single event is inserted with `VALUES`, more with `unnest`:
+ * the cheaper plan for the commonest append.
+ */
+function appendFunctionSql({ appendFunction, streams, events }: ResolvedOptions): string {
+  return `CREATE OR REPLACE FUNCTION ${appendFunction}(p_stream text, p_counts integer[], p_expects bigint[], p_payloads json[])
+  RETURNS bigint[] LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_total bigint := cardinality(p_payloads);
+  v_last bigint;
+  v_running bigint;
+  v_known boolean;
+  v_results bigint[] := '{}';
+BEGIN
+  IF p_expects IS NULL OR cardinality(array_remove(p_expects, NULL)) = 0 THEN
+    INSERT INTO ${streams} AS s (stream, seq) VALUES (p_stream, v_total)
+      ON CONFLICT (stream) DO UPDATE SET seq = s.seq + v_total
+      RETURNING s.seq INTO v_running;
+    v_last := v_running - v_total;
+    IF cardinality(p_counts) = 1 THEN
+      v_results[1] := v_running;
+    ELSE
+      v_running := v_last;
+      FOR i IN 1 .. cardinality(p_counts) LOOP
+        v_running := v_running + p_counts[i];
+        v_results[i] := v_running;
+      END LOOP;
+    END IF;
+  ELSE
+    -- One unit with an expect: one statement that stores only at the expected seq. When it
+    -- stores nothing, the general path below judges again under the row lock, which reports
+    -- the actual last seq (and stores after all if the stream reached the expect meanwhile).
+    IF cardinality(p_counts) = 1 THEN
+      IF p_expects[1] = 0 THEN
+        INSERT INTO ${streams} (stream, seq) VALUES (p_stream, v_total) ON CONFLICT (stream) DO NOTHING;
+      ELSE
+        UPDATE ${streams} AS s SET seq = s.seq + v_total WHERE s.stream = p_stream AND s.seq = p_expects[1];
+      END IF;
+      IF FOUND THEN
+        v_last := p_expects[1];
+        v_running := v_last + v_total;
+        v_results[1] := v_running;
+      END IF;
+    END IF;
+    WHILE v_running IS NULL LOOP
+      SELECT s.seq INTO v_last FROM ${streams} AS s WHERE s.stream = p_stream FOR UPDATE;
+      v_known := FOUND;
+      v_last := coalesce(v_last, 0);
+      v_running := v_last;
+      FOR i IN 1 .. cardinality(p_counts) LOOP
+        IF p_expects[i] IS NULL OR p_expects[i] = v_running THEN
+          v_running := v_running + p_counts[i];
+          v_results[i] := v_running;
+        ELSE
+          v_results[i] := -1 - v_running;
+        END IF;
+      END LOOP;
+      IF v_running = v_last THEN
+        EXIT;
+      ELSIF v_known THEN
+        UPDATE ${streams} AS s SET seq = v_running WHERE s.stream = p_stream;
+      ELSE
+        INSERT INTO ${streams} (stream, seq) VALUES (p_stream, v_running) ON CONFLICT (stream) DO NOTHING;
+        -- Another transaction created the stream since the SELECT: judge again against its row.
+        IF NOT FOUND THEN
+          v_running := NULL;
+        END IF;
+      END IF;
+    END LOOP;
+  END IF;
+  IF v_total = 1 AND v_running > v_last THEN
+    INSERT INTO ${events} (stream, seq, payload) VALUES (p_stream, v_running, p_payloads[1]);
+  ELSIF v_running = v_last + v_total THEN
+    INSERT INTO ${events} (stream, seq, payload)
+      SELECT p_stream, v_last + p.n, p.payload FROM unnest(p_payloads) WITH ORDINALITY AS p(payload, n);
+  ELSIF v_running > v_last THEN
+    INSERT INTO ${events} (stream, seq, payload)
+      SELECT p_stream, u.result - u.size + k, p_payloads[u.before + k]
+      FROM (
+        SELECT r.size, r.result, (sum(r.size) OVER (ORDER BY r.i) - r.size)::integer AS before
+        FROM unnest(p_counts, v_results) WITH ORDINALITY AS r(size, result, i)
+      ) AS u, generate_series(1, u.size) AS k
+      WHERE u.result > 0;
+  END IF;
+  RETURN v_results;
+END
+$fn$`;
+}
+
+/**
+ * `append_all(p_streams, p_counts, p_expects, p_payloads)`: a group
+ * commit, one statement for units on several streams. `p_streams` names
+ * each unit's stream; a stream's units are consecutive and in their order
+ * of arrival, and the streams come in the order their counter rows are
+ * locked: the caller sorts them, so that two group commits never wait for
+ * each other in a cycle. Each stream's run goes to `append`; the results
+ * come back in unit order.
+ */
+function appendAllFunctionSql({ appendAllFunction, appendFunction }: ResolvedOptions): string {
+  return `CREATE OR REPLACE FUNCTION ${appendAllFunction}(p_streams text[], p_counts integer[], p_expects bigint[], p_payloads json[])
+  RETURNS bigint[] LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_units integer := cardinality(p_streams);
+  v_first_unit integer := 1;
+  v_first_payload integer := 1;
+  v_payloads integer := 0;
+  v_results bigint[] := '{}';
+BEGIN
+  FOR i IN 1 .. v_units LOOP
+    v_payloads := v_payloads + p_counts[i];
+    IF i = v_units OR p_streams[i + 1] IS DISTINCT FROM p_streams[i] THEN
+      v_results := v_results || ${appendFunction}(
+        p_streams[i],
+        p_counts[v_first_unit:i],
+        p_expects[v_first_unit:i],
+        p_payloads[v_first_payload:v_first_payload + v_payloads - 1]);
+      v_first_unit := i + 1;
+      v_first_payload := v_first_payload + v_payloads;
+      v_payloads := 0;
+    END IF;
+  END LOOP;
+  RETURN v_results;
+END
+$fn$`;
+}
 
 /**
  * The schema version this release of `@hume/postgres` writes and reads;

@@ -10,7 +10,7 @@ async function read(stream: string): Promise<unknown[]> {
   return payloads;
 }
 
-describe('appends in flight together on one stream', () => {
+describe('appends in flight together on one stream (one group commit)', () => {
   it('keep their order of arrival and every payload exactly, quotes, backslashes and U+0000 included', async () => {
     const payloads: Json[] = [
       'first',
@@ -36,17 +36,20 @@ describe('appends in flight together on one stream', () => {
     expect(await store.append('edge', 'fits')).toEqual({ ok: true, seq: Number.MAX_SAFE_INTEGER - 1 });
   });
 
-  it('mix with appends that give expect, which never join a batch', async () => {
+  it('are judged in their order of arrival together with appends that give expect', async () => {
     await store.append('with-expect', 0);
     const results = await Promise.all([
-      store.append('with-expect', 'a'),
-      store.append('with-expect', 'b', 1),
-      store.append('with-expect', 'c'),
-      store.append('with-expect', 'd', 1),
+      store.append('with-expect', 'a'), // alone: seq 2
+      store.append('with-expect', 'b', 1), // in the next statement, against 2: conflict
+      store.append('with-expect', 'c'), // 3
+      store.append('with-expect', 'd', 3), // 4
     ]);
-    const conflicts = results.filter((result) => !result.ok);
-    expect(conflicts.length).toBeGreaterThanOrEqual(1);
-    const stored = await storedSeqs(schema, 'with-expect');
-    expect(stored).toEqual(range(1, 5 - conflicts.length));
+    expect(results).toEqual([
+      { ok: true, seq: 2 },
+      { ok: false, error: expect.objectContaining({ code: 'UNEXPECTED_SEQ', expected: 1, actual: 2 }) },
+      { ok: true, seq: 3 },
+      { ok: true, seq: 4 },
+    ]);
+    expect(await read('with-expect')).toEqual([0, 'a', 'c', 'd']);
   });
 });

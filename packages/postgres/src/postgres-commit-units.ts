@@ -1,0 +1,59 @@
+import type { CommitUnits, Unit, UnitOutcome } from './postgres-group-commit.js';
+import type { Statement, Statements } from './postgres-statements.js';
+
+/** Runs one prepared statement (with the store's retries and error mapping); resolves to its rows as text arrays. */
+export type RunStatement = (operation: string, statement: Statement, values: unknown[]) => Promise<{ readonly rows: (string | null)[][] }>;
+
+/**
+ * The statement behind a group commit: units on one stream call the
+ * schema's `append` function (one routable call per stream), units on
+ * several streams its `append_all`. Expects travel as NULL altogether when
+ * no unit has one, which takes the function's path without a row lock read.
+ *
+ * @example
+ * ```ts
+ * const group = new GroupCommit(commitUnitsWith(run, statementsFor(options)), limits);
+ * ```
+ */
+export function commitUnitsWith(run: RunStatement, sql: Statements): CommitUnits {
+  return async (units: readonly Unit[]): Promise<UnitOutcome[]> => {
+    const first = units[0] as Unit;
+    const oneStream = units.every((unit) => unit.stream === first.stream);
+    const counts = units.map((unit) => unit.payloads.length);
+    const expects = units.some((unit) => unit.expect !== undefined) ? units.map((unit) => unit.expect ?? null) : null;
+    const payloads = units.length === 1 ? first.payloads : units.flatMap((unit) => unit.payloads);
+    const others = units.length - 1;
+    const operation = `append to ${JSON.stringify(first.stream)}${others > 0 ? ` (in a group commit with ${others} other append${others === 1 ? '' : 's'})` : ''}`;
+    const { rows } = oneStream
+      ? await run(operation, sql.append, [first.stream, counts, expects, payloads])
+      : await run(operation, sql.appendAll, [units.map((unit) => unit.stream), counts, expects, payloads]);
+    const results = parseResults(rows[0]?.[0]);
+    if (results.length !== units.length) {
+      throw new Error(`${operation}: the server returned ${results.length} results for ${units.length} units`);
+    }
+    return results.map((value) => (value > 0 ? { ok: true, seq: value } : { ok: false, actual: -1 - value }));
+  };
+}
+
+/**
+ * Reads the `bigint[]` the append functions return (`{3,-1,7}`), refusing
+ * anything but safe integers: a seq must never be rounded.
+ *
+ * @example
+ * ```ts
+ * parseResults('{3,-1,7}'); // [3, -1, 7]
+ * ```
+ */
+export function parseResults(text: unknown): number[] {
+  if (typeof text !== 'string' || !text.startsWith('{') || !text.endsWith('}')) {
+    throw new RangeError(`an append returned ${String(text)}, not a bigint array`);
+  }
+  const inner = text.slice(1, -1);
+  return inner === ''
+    ? []
+    : inner.split(',').map((item) => {
+        const value = /^-?[0-9]+$/.test(item) ? Number(item) : Number.NaN;
+        if (!Number.isSafeInteger(value)) throw new RangeError(`an append returned ${item}, not a seq Hume can hold (a safe integer)`);
+        return value;
+      });
+}

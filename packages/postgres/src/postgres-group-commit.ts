@@ -1,0 +1,146 @@
+import type { Seq } from '@hume/core';
+
+/** Events for one stream that are stored together or not at all: one append, or one `appendMany`. */
+export interface Unit {
+  readonly stream: string;
+  /** JSON texts, in order; never empty. */
+  readonly payloads: readonly string[];
+  /** The last seq the stream must have for the unit to be stored; `undefined`: any. */
+  readonly expect: Seq | undefined;
+}
+
+/** What became of a unit: stored, ending at `seq`, or refused because the stream's last seq was `actual`. */
+export type UnitOutcome = { readonly ok: true; readonly seq: Seq } | { readonly ok: false; readonly actual: Seq };
+
+/**
+ * Commits units in one statement and one transaction, all or none of them
+ * on a failure. The units come sorted by stream (code unit order), a
+ * stream's units consecutive and in their order of arrival. Resolves to one
+ * outcome per unit, in the same order.
+ */
+export type CommitUnits = (units: readonly Unit[]) => Promise<readonly UnitOutcome[]>;
+
+/** Limits of one group commit's statement. */
+export interface GroupLimits {
+  /** Statements in flight at once; a group waits for one to finish. */
+  readonly inFlight: number;
+  /** Events per statement: a group stops before the unit that would pass it (a unit larger than that goes alone). */
+  readonly events: number;
+  /** JSON characters per statement, likewise. */
+  readonly chars: number;
+}
+
+interface Waiting {
+  readonly unit: Unit;
+  readonly chars: number;
+  readonly resolve: (outcome: UnitOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: the units that arrive while a commit is in flight wait, and
+ * go together in the next statement, whatever their streams and expects. A
+ * lone unit goes at once: there is no timer. Each unit's outcome is its
+ * own (a refused expect refuses only that unit); a failed statement rejects
+ * every unit it carried, and nothing of them was stored.
+ *
+ * A stream is in at most one statement in flight, so its units are judged
+ * and stored in their order of arrival, and the streams of a statement are
+ * sorted, so that two stores' group commits lock counter rows in the same
+ * order and never deadlock each other.
+ *
+ * @example
+ * ```ts
+ * const group = new GroupCommit((units) => commitInOneStatement(units), { inFlight: 1, events: 10_000, chars: 1 << 22 });
+ * const [a, b] = await Promise.all([
+ *   group.submit({ stream: 'a', payloads: ['{}'], expect: 0 }),
+ *   group.submit({ stream: 'b', payloads: ['[]'], expect: undefined }),
+ * ]); // the second waits for the first's statement, then goes in the next
+ * ```
+ */
+export class GroupCommit {
+  readonly #commit: CommitUnits;
+  readonly #limits: GroupLimits;
+  readonly #queue: Waiting[] = [];
+  /** Streams of the statements in flight. */
+  readonly #busy = new Set<string>();
+  #inFlight = 0;
+
+  constructor(commit: CommitUnits, limits: GroupLimits) {
+    this.#commit = commit;
+    this.#limits = limits;
+  }
+
+  /** Queues a unit for the next statement (sent at once when none is in flight); resolves to its outcome. */
+  submit(unit: Unit): Promise<UnitOutcome> {
+    return new Promise((resolve, reject) => {
+      let chars = 0;
+      for (const payload of unit.payloads) chars += payload.length;
+      this.#queue.push({ unit, chars, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.#limits.inFlight && this.#queue.length > 0) {
+      const group = this.#take();
+      if (group.length === 0) return;
+      this.#inFlight++;
+      for (const waiting of group) this.#busy.add(waiting.unit.stream);
+      void this.#run(group);
+    }
+  }
+
+  /** The queued units of the next statement, oldest first, skipping streams already in flight. */
+  #take(): Waiting[] {
+    const group: Waiting[] = [];
+    const left: Waiting[] = [];
+    let events = 0;
+    let chars = 0;
+    let full = false;
+    for (const waiting of this.#queue) {
+      const count = waiting.unit.payloads.length;
+      if (!full && !this.#busy.has(waiting.unit.stream)) {
+        if (group.length === 0 || (events + count <= this.#limits.events && chars + waiting.chars <= this.#limits.chars)) {
+          group.push(waiting);
+          events += count;
+          chars += waiting.chars;
+          continue;
+        }
+        full = true;
+      }
+      left.push(waiting);
+    }
+    this.#queue.splice(0, this.#queue.length, ...left);
+    return group;
+  }
+
+  async #run(group: Waiting[]): Promise<void> {
+    try {
+      // Stable: a stream's units keep their order of arrival.
+      const sorted = [...group].sort((a, b) => compareCodeUnits(a.unit.stream, b.unit.stream));
+      let outcomes: readonly UnitOutcome[];
+      try {
+        outcomes = await this.#commit(sorted.map((waiting) => waiting.unit));
+        if (outcomes.length !== sorted.length) {
+          throw new Error(`a group commit of ${sorted.length} units returned ${outcomes.length} outcomes`);
+        }
+      } catch (error) {
+        // Whatever failed (the statement, building its arguments, reading its result), exactly
+        // this group's callers hear of it; the queue goes on with the next group.
+        for (const waiting of sorted) waiting.reject(error);
+        return;
+      }
+      for (const [index, waiting] of sorted.entries()) waiting.resolve(outcomes[index] as UnitOutcome);
+    } finally {
+      this.#inFlight--;
+      for (const waiting of group) this.#busy.delete(waiting.unit.stream);
+      this.#pump();
+    }
+  }
+}
+
+/** Orders strings by UTF-16 code units, the same in every process whatever the locale or the database's collation. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
