@@ -60,7 +60,17 @@ const expectedCatches: [keyof Quirks, string[]][] = [
   ],
   [
     'skipsPayloadCheck',
-    ['C5.3-refuses-undefined', 'C5.3-refuses-nan', 'C5.3-refuses-date', 'C5.3-refuses-cycle', 'C5.3-refuses-sparse-array'],
+    [
+      'C5.3-refuses-undefined',
+      'C5.3-refuses-nan',
+      'C5.3-refuses-date',
+      'C5.3-refuses-cycle',
+      'C5.3-refuses-sparse-array',
+      'C5.3-refuses-deep-bigint',
+      'C5.3-refuses-deep-lone-surrogate-key',
+      'C5.3-refuses-very-deep-nesting',
+      'C5.4-payloads-too-large-for-any-store-are-refused',
+    ],
   ],
   ['coercesExpect', ['C7.2-bad-expects-are-refused', 'C7.2-fuzzed-expect-and-from']],
   ['throwsSynchronouslyFromEvents', ['C7.5-events-never-throws-synchronously']],
@@ -84,6 +94,17 @@ const expectedCatches: [keyof Quirks, string[]][] = [
   ['retriesCommittedAppends', ['C8.4-interrupted-calls-fail-cleanly-and-the-store-recovers']],
   ['storesThenClaimsNotStored', ['C8.7-a-failed-append-says-whether-it-may-be-stored']],
   ['omitsOutcomeUnknown', ['C8.7-a-failed-append-says-whether-it-may-be-stored']],
+  [
+    'checksThenStringifies',
+    [
+      'C5.3-refuses-non-enumerable-own-tojson',
+      'C5.3-refuses-inherited-tojson',
+      'C5.3-refuses-other-realm-tojson',
+      'C5.3-refuses-proxy',
+      'C5.3-refuses-getter-that-changes-a-sibling',
+      'C5.4-payloads-too-large-for-any-store-are-refused',
+    ],
+  ],
   ['acknowledgesBeforeVisible', ['C4.6-reads-see-every-acknowledged-append', 'C1.5-seeded-histories-keep-every-clause']],
 ];
 

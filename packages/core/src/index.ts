@@ -3,7 +3,7 @@ export type { AppendError, AppendResult } from './append-result.js';
 export { BackendError, type BackendErrorOptions } from './backend-error.js';
 export { checkAppend, checkEvents } from './check-arguments.js';
 export { checkOptions, type OptionNames } from './check-options.js';
-export { checkPayload, MAX_PAYLOAD_DEPTH } from './check-payload.js';
+export { checkPayload } from './check-payload.js';
 export { checkExpect, checkFrom, isSeq } from './check-seq.js';
 export { checkStream, MAX_STREAM_BYTES } from './check-stream.js';
 export { CONTRACT_VERSION } from './contract-version.js';
@@ -15,7 +15,18 @@ export { type ArgumentName, InvalidArgumentError } from './invalid-argument-erro
 export { InvalidModuleError } from './invalid-module-error.js';
 export type { Json, JsonPrimitive, JsonShaped } from './json.js';
 export { PagedEventReader, type PagedReadOptions, type ReadPage } from './paged-event-reader.js';
+export { type PrepareAppendOptions, type PreparedAppend, prepareAppend } from './prepare-append.js';
 export type { Seq } from './seq.js';
+export {
+  checkMaxPayloadBytes,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  MAX_MAX_PAYLOAD_BYTES,
+  MAX_PAYLOAD_DEPTH,
+  MIN_MAX_PAYLOAD_BYTES,
+  type SerializedPayload,
+  type SerializeOptions,
+  serializePayload,
+} from './serialize-payload.js';
 export { StoreClosedError } from './store-closed-error.js';
 export { UnexpectedSeqError } from './unexpected-seq-error.js';
 export { isEventStore, type ValidateResult, validate } from './validate.js';

@@ -1,13 +1,15 @@
 import {
   type AppendResult,
-  checkAppend,
   checkEvents,
+  checkMaxPayloadBytes,
   checkOptions,
+  DEFAULT_MAX_PAYLOAD_BYTES,
   type Event,
   type EventStore,
   type Json,
   type JsonShaped,
   PagedEventReader,
+  prepareAppend,
   type Seq,
   StoreClosedError,
   UnexpectedSeqError,
@@ -32,13 +34,17 @@ import { type MemoryOptions, memoryOptionNames } from './memory-options.js';
 export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventStore<P> {
   readonly #streams = new Map<string, Event<P>[]>();
   readonly #pageSize: number;
+  readonly #maxPayloadBytes: number;
   #closed = false;
 
   constructor(options: MemoryOptions = {}) {
     checkOptions(options, memoryOptionNames);
-    const { pageSize = 256 } = options;
+    const { pageSize = 256, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES } = options;
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer (got ${pageSize})`);
+    const problem = checkMaxPayloadBytes(maxPayloadBytes);
+    if (problem) throw new RangeError(`maxPayloadBytes ${problem}`);
     this.#pageSize = pageSize;
+    this.#maxPayloadBytes = maxPayloadBytes;
   }
 
   /**
@@ -52,15 +58,15 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
    */
   async append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
     if (this.#closed) throw new StoreClosedError('append');
-    const invalid = checkAppend(stream, payload, expect);
-    if (invalid) return { ok: false, error: invalid };
+    const prepared = prepareAppend(stream, payload, expect, { maxPayloadBytes: this.#maxPayloadBytes });
+    if (!prepared.ok) return prepared;
     // From here to the push there is no await, so concurrent appends cannot interleave.
     const events = this.#streams.get(stream) ?? [];
     const last = events.length;
     if (expect != null && expect !== last) return { ok: false, error: new UnexpectedSeqError(stream, expect, last) };
     const seq = last + 1;
-    // JSON text in and out: the copy shares nothing with the caller and is exactly what JSON keeps (-0 becomes 0).
-    events.push(deepFreeze({ seq, payload: JSON.parse(JSON.stringify(payload)) as P }));
+    // JSON text in and out: the copy shares nothing with the caller and is exactly what was checked (-0 becomes 0).
+    events.push(deepFreeze({ seq, payload: JSON.parse(prepared.json) as P }));
     if (last === 0) this.#streams.set(stream, events);
     return { ok: true, seq };
   }

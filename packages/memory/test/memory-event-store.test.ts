@@ -28,9 +28,26 @@ describe('MemoryEventStore', () => {
 
   it('refuses an unknown option with a TypeError naming it', () => {
     expect(() => new MemoryEventStore({ bogus: 1 } as never)).toThrow(
-      new TypeError('options.bogus is not an option (the options are: pageSize)'),
+      new TypeError('options.bogus is not an option (the options are: pageSize, maxPayloadBytes)'),
     );
     expect(() => new MemoryEventStore({ pagesize: 2 } as never)).toThrow(/did you mean pageSize\?/);
+  });
+
+  it('refuses payloads larger than maxPayloadBytes, 16 MiB by default, and stores nothing', async () => {
+    const store = new MemoryEventStore({ maxPayloadBytes: 2 * 1024 * 1024 });
+    const result = await store.append('s', 'x'.repeat(2 * 1024 * 1024));
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', argument: 'payload' } });
+    expect(!result.ok && result.error.message).toMatch(/at most 2097152 bytes/);
+    expect(await new MemoryEventStore().append('s', 'x'.repeat(2 * 1024 * 1024))).toEqual({ ok: true, seq: 1 });
+    const huge = await new MemoryEventStore().append('s', '\u0001'.repeat(1e8));
+    expect(!huge.ok && huge.error.message).toMatch(/at most 16777216 bytes/);
+    expect(await store.append('s', 'fits', 0)).toEqual({ ok: true, seq: 1 });
+  });
+
+  it('refuses a maxPayloadBytes outside 2 MiB to the longest string', () => {
+    expect(() => new MemoryEventStore({ maxPayloadBytes: 1024 })).toThrow(
+      'maxPayloadBytes must be an integer from 2097152 (2 MiB) to 536870888 (got 1024)',
+    );
   });
 
   it('drops its events on close and rejects later calls with CLOSED', async () => {

@@ -1,13 +1,13 @@
 import {
   type AppendResult,
   BackendError,
-  checkAppend,
   checkEvents,
   type Event,
   type EventStore,
   type Json,
   type JsonShaped,
   PagedEventReader,
+  prepareAppend,
   type Seq,
   StoreClosedError,
   UnexpectedSeqError,
@@ -117,10 +117,10 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
    */
   async append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
     this.#assertOpen('append');
-    const invalid = checkAppend(stream, payload, expect);
-    if (invalid) return { ok: false, error: invalid };
-    const json = JSON.stringify(payload);
-    const outcome = await this.#submit(stream, [json], expect ?? undefined);
+    // The JSON text is written in the pass that checks it, so what is stored is what was checked.
+    const prepared = prepareAppend(stream, payload, expect, { maxPayloadBytes: this.#options.maxPayloadBytes });
+    if (!prepared.ok) return prepared;
+    const outcome = await this.#submit(stream, [prepared.json], expect ?? undefined);
     return outcome.ok
       ? { ok: true, seq: outcome.seq }
       : { ok: false, error: new UnexpectedSeqError(stream, expect as Seq, outcome.actual) };

@@ -1,4 +1,4 @@
-import { checkOptions, type OptionNames } from '@hume/core';
+import { checkMaxPayloadBytes, checkOptions, DEFAULT_MAX_PAYLOAD_BYTES, type OptionNames } from '@hume/core';
 import { quoteIdentifier } from './postgres-identifier.js';
 
 /** Options of {@link PostgresEventStore}. */
@@ -12,6 +12,13 @@ export interface PostgresOptions {
   readonly tablePrefix?: string;
   /** Events fetched per query by a read; a read holds one page in memory. Default 1000. */
   readonly readPageSize?: number;
+  /**
+   * The largest payload accepted, in UTF-8 bytes of its JSON text (clause
+   * C5.4); a larger one is refused with `INVALID_ARGUMENT` naming the limit.
+   * An integer from 2 MiB to 536870888. Default 16 MiB
+   * (`DEFAULT_MAX_PAYLOAD_BYTES` of `@hume/core`).
+   */
+  readonly maxPayloadBytes?: number;
 }
 
 /** Every option's name: any other key is refused. */
@@ -19,6 +26,7 @@ const postgresOptionNames: OptionNames<PostgresOptions> = {
   schema: true,
   tablePrefix: true,
   readPageSize: true,
+  maxPayloadBytes: true,
 };
 
 /** The SQL names and sizes a store works with, checked and quoted once. */
@@ -36,6 +44,7 @@ export interface ResolvedOptions {
   /** The function that appends to several streams in one statement (group commit), `"schema"."prefix_append_all"`. */
   readonly appendAllFunction: string;
   readonly readPageSize: number;
+  readonly maxPayloadBytes: number;
 }
 
 // The longest suffix of a table, function or index name, so that no name made from the prefix is cut at 63 bytes.
@@ -52,12 +61,14 @@ const longestSuffix = 'migrations'.length;
  */
 export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
   checkOptions(options, postgresOptionNames);
-  const { schema = 'public', tablePrefix = 'hume_', readPageSize = 1000 } = options;
+  const { schema = 'public', tablePrefix = 'hume_', readPageSize = 1000, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES } = options;
   const quotedSchema = quoteIdentifier('schema', schema);
   if (tablePrefix !== '') quoteIdentifier('tablePrefix', tablePrefix, longestSuffix);
   if (!Number.isSafeInteger(readPageSize) || readPageSize < 1 || readPageSize > 1_000_000) {
     throw new RangeError(`readPageSize must be an integer from 1 to 1000000 (got ${String(readPageSize)})`);
   }
+  const payloadProblem = checkMaxPayloadBytes(maxPayloadBytes);
+  if (payloadProblem) throw new RangeError(`maxPayloadBytes ${payloadProblem}`);
   const table = (name: string): string => `${quotedSchema}.${quoteIdentifier('tablePrefix', `${tablePrefix}${name}`)}`;
   return Object.freeze({
     schema,
@@ -69,5 +80,6 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     appendFunction: table('append'),
     appendAllFunction: table('append_all'),
     readPageSize,
+    maxPayloadBytes,
   });
 }

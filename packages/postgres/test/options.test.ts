@@ -15,6 +15,11 @@ describe('options', () => {
     ['a table prefix that makes names past 63 bytes', { tablePrefix: 'p'.repeat(60) }, /tablePrefix must be at most 53/],
     ['a zero page size', { readPageSize: 0 }, /readPageSize must be an integer/],
     ['a fractional page size', { readPageSize: 2.5 }, /readPageSize must be an integer/],
+    [
+      'a maximum payload below 2 MiB',
+      { maxPayloadBytes: 1024 },
+      /^maxPayloadBytes must be an integer from 2097152 \(2 MiB\) to 536870888 \(got 1024\)$/,
+    ],
   ])('refuses %s with a RangeError naming the option', (_, options, message) => {
     expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(message);
     expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(RangeError);

@@ -1,6 +1,7 @@
+import { PostgresEventStore } from '@hume/postgres';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { admin, storedSeqs, storeForFile } from './database.js';
+import { admin, newPool, storedSeqs, storeForFile } from './database.js';
 
 const { schema, store } = storeForFile('seq_payload');
 
@@ -59,5 +60,39 @@ describe('payload column', () => {
     await expect(admin(`SELECT payload->'type' ${nul}`)).rejects.toMatchObject({ code: '22P05' });
     const [kind] = await admin<{ kind: string }>(`SELECT json_typeof(payload) AS kind ${nul}`);
     expect(kind).toEqual({ kind: 'object' });
+  });
+});
+
+describe('payload', () => {
+  it('refuses a toJSON that JSON.stringify would turn into undefined, with and without expect, and the stream goes on', async () => {
+    const sneaky = Object.defineProperty({ a: 1 }, 'toJSON', { value: () => undefined });
+    const results = await Promise.all([store.append('sneaky', sneaky), store.append('sneaky', sneaky), store.append('sneaky', sneaky, 0)]);
+    for (const result of results) expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', argument: 'payload' } });
+    expect(await Promise.all([store.append('sneaky', 1), store.append('sneaky', 2)])).toEqual([
+      { ok: true, seq: 1 },
+      { ok: true, seq: 2 },
+    ]);
+    expect(await storedSeqs(schema, 'sneaky')).toEqual([1, 2]);
+  });
+
+  it('refuses a payload past maxPayloadBytes with INVALID_ARGUMENT naming the limit, and one whose JSON could not be a string', async () => {
+    const pool = newPool();
+    const small = new PostgresEventStore(pool, { schema, maxPayloadBytes: 2 * 1024 * 1024 });
+    try {
+      const result = await small.append('large', 'x'.repeat(2 * 1024 * 1024));
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/at most 2097152 bytes/) },
+      });
+      const huge = await store.append('large', { huge: '\u0001'.repeat(1e8) });
+      expect(huge).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/at most 16777216 bytes/) },
+      });
+      expect(await storedSeqs(schema, 'large')).toEqual([]);
+    } finally {
+      await small.close();
+      await pool.end();
+    }
   });
 });

@@ -1,13 +1,13 @@
 import {
   type AppendResult,
   BackendError,
-  checkAppend,
   checkEvents,
   type Event,
   type EventStore,
   type Json,
   type JsonShaped,
   PagedEventReader,
+  prepareAppend,
   type Seq,
   StoreClosedError,
 } from '@hume/core';
@@ -110,10 +110,10 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
    */
   async append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
     if (this.#closed) throw new StoreClosedError('append');
-    const invalid = checkAppend(stream, payload, expect);
-    if (invalid) return { ok: false, error: invalid };
-    // Stored as JSON text: -0 becomes 0 as the contract says, and nothing is shared with the caller.
-    const outcome = await this.#write({ stream, payloads: [JSON.stringify(payload)], expect });
+    // Stored as JSON text, written in the pass that checked it: -0 becomes 0, nothing is shared with the caller.
+    const prepared = prepareAppend(stream, payload, expect, { maxPayloadBytes: this.#options.maxPayloadBytes });
+    if (!prepared.ok) return prepared;
+    const outcome = await this.#write({ stream, payloads: [prepared.json], expect });
     return outcome.ok ? { ok: true, seq: outcome.seq } : outcome;
   }
 

@@ -1,4 +1,4 @@
-import { checkOptions, type OptionNames } from '@hume/core';
+import { checkMaxPayloadBytes, checkOptions, DEFAULT_MAX_PAYLOAD_BYTES, type OptionNames } from '@hume/core';
 import { describeArgument } from './describe-argument.js';
 
 /**
@@ -28,6 +28,13 @@ export interface SqliteOptions {
    * lock before it rejects with code `BACKEND`. Default 5 000.
    */
   readonly busyTimeout?: number;
+  /**
+   * The largest payload accepted, in UTF-8 bytes of its JSON text (clause
+   * C5.4); a larger one is refused with `INVALID_ARGUMENT` naming the limit.
+   * An integer from 2 MiB to 536870888. Default 16 MiB
+   * (`DEFAULT_MAX_PAYLOAD_BYTES` of `@hume/core`).
+   */
+  readonly maxPayloadBytes?: number;
 }
 
 /** Every option's name: any other key is refused. */
@@ -36,6 +43,7 @@ const sqliteOptionNames: OptionNames<SqliteOptions> = {
   durability: true,
   pageSize: true,
   busyTimeout: true,
+  maxPayloadBytes: true,
 };
 
 /** The options with their defaults filled in and checked. */
@@ -44,6 +52,7 @@ export interface ResolvedSqliteOptions {
   readonly durability: SqliteDurability;
   readonly pageSize: number;
   readonly busyTimeout: number;
+  readonly maxPayloadBytes: number;
 }
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -59,7 +68,13 @@ const identifier = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  */
 export function resolveSqliteOptions(options: SqliteOptions = {}): ResolvedSqliteOptions {
   checkOptions(options, sqliteOptionNames);
-  const { tablePrefix = 'hume_', durability = 'full', pageSize = 512, busyTimeout = 5_000 } = options;
+  const {
+    tablePrefix = 'hume_',
+    durability = 'full',
+    pageSize = 512,
+    busyTimeout = 5_000,
+    maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
+  } = options;
   if (typeof tablePrefix !== 'string' || !identifier.test(tablePrefix)) {
     throw new TypeError(
       `options.tablePrefix must be 1 to 63 letters, digits or underscores, not starting with a digit (got ${describeArgument(tablePrefix)})`,
@@ -79,5 +94,7 @@ export function resolveSqliteOptions(options: SqliteOptions = {}): ResolvedSqlit
       `options.busyTimeout must be an integer number of milliseconds from 0 to 2147483647 (got ${describeArgument(busyTimeout)})`,
     );
   }
-  return Object.freeze({ tablePrefix, durability, pageSize, busyTimeout });
+  const payloadProblem = checkMaxPayloadBytes(maxPayloadBytes);
+  if (payloadProblem) throw new RangeError(`options.maxPayloadBytes ${payloadProblem}`);
+  return Object.freeze({ tablePrefix, durability, pageSize, busyTimeout, maxPayloadBytes });
 }

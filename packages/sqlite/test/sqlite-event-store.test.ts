@@ -272,8 +272,24 @@ describe('options', () => {
     [{ busyTimeout: -1 }, /^options\.busyTimeout must be an integer number of milliseconds/],
     [{ bogus: 1 }, /^options\.bogus is not an option \(the options are: tablePrefix, durability, pageSize, busyTimeout/],
     [{ pagesize: 10 }, /^options\.pagesize is not an option \(did you mean pageSize\?/],
+    [{ maxPayloadBytes: 1024 }, /^options\.maxPayloadBytes must be an integer from 2097152 \(2 MiB\) to 536870888 \(got 1024\)$/],
   ])('refuse %j with a message naming the option', (options, message) => {
     expect(() => new SqliteEventStore(':memory:', options as never)).toThrow(message);
+  });
+
+  it('refuse payloads past maxPayloadBytes (16 MiB by default) with INVALID_ARGUMENT naming the limit, storing nothing', async () => {
+    const store = new SqliteEventStore(':memory:', { maxPayloadBytes: 2 * 1024 * 1024 });
+    const result = await store.append('s', 'x'.repeat(2 * 1024 * 1024));
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/at most 2097152 bytes/) },
+    });
+    expect(store.options.maxPayloadBytes).toBe(2 * 1024 * 1024);
+    expect(new SqliteEventStore(':memory:').options.maxPayloadBytes).toBe(16 * 1024 * 1024);
+    const huge = await store.append('s', { huge: '\u0001'.repeat(1e8) });
+    expect(huge).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', argument: 'payload' } });
+    expect(await collect(store.events('s'))).toEqual([]);
+    await store.close();
   });
 
   it('keep stores with different table prefixes in one file apart', async () => {

@@ -9,6 +9,8 @@ import { historyCases } from './history-cases.js';
 import { inputCases } from './input-cases.js';
 import { outcomeCases } from './outcome-cases.js';
 import { payloadCases } from './payload-cases.js';
+import { payloadSizeCases } from './payload-size-cases.js';
+import { payloadTrapCases } from './payload-trap-cases.js';
 import { processCases } from './process-cases.js';
 import { readCases } from './read-cases.js';
 import { unknownOutcomeCases } from './unknown-outcome-cases.js';
@@ -20,6 +22,8 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...expectCases,
     ...readCases,
     ...payloadCases,
+    ...payloadTrapCases,
+    ...payloadSizeCases,
     ...aliasingCases,
     ...inputCases,
     ...outcomeCases,

@@ -168,7 +168,7 @@ function refusedPayloadCases() {
     id: `C5.3-refuses-${label}`,
     level: 'MUST' as const,
     title: `a payload holding ${label.replaceAll('-', ' ')} is refused with INVALID_ARGUMENT and nothing is stored`,
-    hint: 'check the payload with checkPayload from @hume/core before storing: JSON.stringify silently drops or changes this value',
+    hint: 'check and serialise the payload with prepareAppend or serializePayload from @hume/core: JSON.stringify silently drops or changes this value',
     async run({ store, stream }: { store: AnyEventStore; stream: (label?: string) => string }) {
       const name = stream(label);
       await appendInvalid(store, name, make(), undefined, 'payload');
