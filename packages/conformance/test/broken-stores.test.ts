@@ -142,7 +142,7 @@ describe('the kit catches broken stores', () => {
     expect(yielded).toBe(stoppedAt);
   });
 
-  it('passes the store without quirks on every case', async () => {
+  it('passes the store without quirks on every case', { timeout: 120_000 }, async () => {
     const report = await runConformance(target({}), { ...options, name: 'correct' });
     expect(report.cases.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
     expect(report.cases.filter((c) => c.status === 'skip').map((c) => c.id)).toEqual([

@@ -63,14 +63,14 @@ async function cliRun(...args: string[]): Promise<{ code: number; stdout: string
 }
 
 describe('hume-conformance', () => {
-  it('passes a conforming module given by a relative path, with a readable summary', async () => {
+  it('passes a conforming module given by a relative path, with a readable summary', { timeout: 120_000 }, async () => {
     const { code, stdout } = await cliRun('./good.mjs', '--long-stream', '300');
     expect(stdout).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/m);
     expect(stdout).toContain('conforms to contract 1.0');
     expect(code).toBe(0);
   });
 
-  it('exits 1 for a module that ignores expect and names the clauses it broke', async () => {
+  it('exits 1 for a module that ignores expect and names the clauses it broke', { timeout: 120_000 }, async () => {
     const { code, stdout } = await cliRun(join(folder, 'broken.mjs'), '--long-stream', '300');
     expect(code).toBe(1);
     expect(stdout).toContain('✗ MUST   C2.5-concurrent-appends-with-one-expect-have-one-winner');
