@@ -4,14 +4,44 @@ import { describeMachine } from './machine.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
 import type { Suite } from './scenario.js';
 
-const { values } = parseArgs({
-  options: {
-    smoke: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    json: { type: 'string' },
-    strict: { type: 'boolean', default: false },
-  },
-});
+const usage = `Usage: node --expose-gc dist/main.js [--smoke] [--only <pattern>] [--json <file>] [--strict] [--skip-native-peers]
+
+Runs the benchmarks: the raw drivers, the Hume adapters and their peers,
+interleaved round by round, and prints each scenario's figures and ratios.
+--smoke              tiny sizes: proves the harness runs, measures nothing
+--only <pattern>     only the suites whose name matches (a regular expression: memory, sqlite, postgres)
+--json <file>        also writes the run, machine and versions included, as JSON
+--strict             exits 1 when a ratio misses its target (not with --smoke)
+--skip-native-peers  leaves out Emmett SQLite, whose native module (sqlite3) pnpm install does not build
+In the repository, pnpm bench builds everything, Emmett SQLite's sqlite3 included, and runs this.`;
+
+function parse(): ReturnType<typeof parseOptions> {
+  try {
+    return parseOptions();
+  } catch (error) {
+    console.error(`${(error as Error).message} (--help prints the usage)`);
+    process.exit(2);
+  }
+}
+
+function parseOptions() {
+  return parseArgs({
+    options: {
+      smoke: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      json: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      'skip-native-peers': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+
+const { values } = parse();
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const only = values.only === undefined ? undefined : new RegExp(values.only, 'i');
 
 /** Every module in suites/ exports a Suite by default; a new adapter adds a file there. */
@@ -72,7 +102,7 @@ console.log(
 for (const suite of await loadSuites()) {
   if (only && !only.test(suite.name)) continue;
   try {
-    for (const scenario of await suite.scenarios({ smoke: values.smoke })) {
+    for (const scenario of await suite.scenarios({ smoke: values.smoke, skipNativePeers: values['skip-native-peers'] })) {
       const result = await runScenario(scenario, (done, total) => progress(scenario.name, done, total));
       results.push(result);
       console.log(`${format(result)}\n`);

@@ -50,4 +50,6 @@ export interface Suite {
 export interface SuiteOptions {
   /** Tiny sizes: proves the harness runs, measures nothing. */
   readonly smoke: boolean;
+  /** Leave out the peers whose native module `pnpm install` does not build (Emmett SQLite), even when built. */
+  readonly skipNativePeers?: boolean;
 }

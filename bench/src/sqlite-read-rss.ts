@@ -1,7 +1,6 @@
 // Reads a stream in a process of its own and reports its peak RSS, so that
 // each way of reading is measured alone: `node dist/sqlite-read-rss.js
 // <open|raw|adapter|emmett> <file> <stream> <pageSize>` prints one JSON line.
-import { getSQLiteEventStore, sqliteConnection } from '@event-driven-io/emmett-sqlite';
 import { SqliteEventStore } from '@hume/sqlite';
 import Database from 'better-sqlite3';
 import { readRawPages } from './sqlite-raw.js';
@@ -24,6 +23,8 @@ if (mode === 'raw') {
   await store.close();
 } else if (mode === 'emmett') {
   // Emmett's readStream returns the whole stream as one array: its public API has no lazy read of a stream.
+  // Imported here only: it loads sqlite3, whose native module pnpm install leaves unbuilt (src/native-peers.ts).
+  const { getSQLiteEventStore, sqliteConnection } = await import('@event-driven-io/emmett-sqlite');
   const connection = sqliteConnection({ fileName: file });
   const store = getSQLiteEventStore({ fileName: file, connectionOptions: { singleton: true, connection } });
   const { events: all } = await store.readStream(stream);

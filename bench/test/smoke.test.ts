@@ -3,6 +3,7 @@
 // positive figure for every contender of every scenario.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,25 +11,80 @@ import { promisify } from 'node:util';
 import { afterAll, expect, test } from 'vitest';
 
 interface Run {
-  readonly results: readonly { name: string; contenders: readonly { name: string; opsPerSecond: number }[] }[];
+  readonly results: readonly {
+    name: string;
+    contenders: readonly { name: string; opsPerSecond: number }[];
+    ratios: readonly { numerator: string; denominator: string }[];
+    notes?: Readonly<Record<string, unknown>>;
+  }[];
+}
+
+const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+/** Whether Emmett SQLite can run here: pnpm install leaves its sqlite3 unbuilt, pnpm bench:peers builds it. */
+function sqlite3Loads(): boolean {
+  try {
+    createRequire(import.meta.url)('sqlite3');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function bench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [main, ...args], { maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr };
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hume-bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('a smoke run measures every contender of every scenario, Emmett included', async () => {
-  const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+test('a smoke run measures every contender of every scenario, Emmett included (Emmett SQLite where its sqlite3 is built)', async () => {
   const json = join(dir, 'smoke.json');
-  await promisify(execFile)(process.execPath, [main, '--smoke', '--json', json], { maxBuffer: 16 << 20 });
+  const { code, stdout, stderr } = await bench('--smoke', '--json', json);
+  expect(code, stderr).toBe(0);
   const run = JSON.parse(readFileSync(json, 'utf8')) as Run;
   const suites = new Set(run.results.map((result) => result.name.split(':')[0]));
   expect([...suites].sort()).toEqual(['memory', 'postgres', 'sqlite']);
   const names = run.results.flatMap((result) => result.contenders.map((contender) => contender.name));
   expect(names.some((name) => name.startsWith('emmett-postgresql'))).toBe(true);
-  expect(names.some((name) => name.startsWith('emmett-sqlite'))).toBe(true);
+  expect(names.some((name) => name.startsWith('emmett-sqlite'))).toBe(sqlite3Loads());
+  if (!sqlite3Loads())
+    expect(stdout).toContain('emmett-sqlite: not run, its native module sqlite3 is not built (pnpm bench:peers builds it)');
   for (const result of run.results) {
     for (const contender of result.contenders) {
       expect(Number.isFinite(contender.opsPerSecond) && contender.opsPerSecond > 0, `${result.name} / ${contender.name}`).toBe(true);
     }
   }
 }, 120_000);
+
+test('without Emmett SQLite the sqlite suite still runs, with its ratios and a note saying why', async () => {
+  const json = join(dir, 'without-peers.json');
+  const { code, stdout, stderr } = await bench('--smoke', '--only', '^sqlite$', '--skip-native-peers', '--json', json);
+  expect(code, stderr).toBe(0);
+  expect(stdout).toContain('emmett-sqlite: not run, left out by --skip-native-peers');
+  const run = JSON.parse(readFileSync(json, 'utf8')) as Run;
+  expect(run.results.length).toBeGreaterThan(5);
+  for (const result of run.results) {
+    expect(result.name).toMatch(/^sqlite: /);
+    for (const contender of result.contenders) expect(contender.name).not.toMatch(/^emmett/);
+    for (const ratio of result.ratios) expect(`${ratio.numerator} ${ratio.denominator}`).not.toContain('emmett');
+  }
+  expect(run.results.find((result) => result.name.startsWith('sqlite: append, one transaction'))?.notes?.emmett).toBe(
+    'not run: left out by --skip-native-peers',
+  );
+}, 120_000);
+
+test('--help prints the usage and exits 0; an unknown flag exits 2 with one line', async () => {
+  const help = await bench('--help');
+  expect(help.code).toBe(0);
+  expect(help.stdout).toMatch(/^Usage: node --expose-gc dist\/main\.js/);
+  const bogus = await bench('--bogus');
+  expect(bogus.code).toBe(2);
+  expect(bogus.stderr.trim().split('\n')).toEqual([expect.stringMatching(/'--bogus'.*--help prints the usage/)]);
+});

@@ -7,9 +7,10 @@ import { promisify } from 'node:util';
 import { SqliteEventStore } from '@hume/sqlite';
 import Database from 'better-sqlite3';
 import { emmettAppends, emmettFill, emmettFirstEvent } from '../emmett-contenders.js';
-import { type EmmettSqlite, openEmmettSqlite } from '../emmett-sqlite.js';
+import type { EmmettSqlite } from '../emmett-sqlite.js';
 import { humeAppends, humeFirstEvent, humeRacingWithExpect } from '../hume-contenders.js';
 import { freshStream, payload } from '../lanes.js';
+import { BUILD_PEERS, sqlite3Missing } from '../native-peers.js';
 import type { Contender, Notes, Scenario, Suite } from '../scenario.js';
 import { createEventsTable, fillStream, readRawPages, setPragmas } from '../sqlite-raw.js';
 
@@ -27,8 +28,12 @@ const run = promisify(execFile);
  */
 const suite: Suite = {
   name: 'sqlite',
-  async scenarios({ smoke }) {
+  async scenarios({ smoke, skipNativePeers = false }) {
     dir = mkdtempSync(join(tmpdir(), 'hume-bench-sqlite-'));
+    const missing = skipNativePeers
+      ? 'left out by --skip-native-peers'
+      : sqlite3Missing() && `its native module sqlite3 is not built (${BUILD_PEERS} builds it)`;
+    if (missing) console.log(`${EMMETT}: not run, ${missing}\n`);
     const longLength = smoke ? 2_000 : 1_000_000;
     const longFile = join(dir, 'long.db');
     await new SqliteEventStore(longFile).close();
@@ -44,12 +49,15 @@ const suite: Suite = {
     for (const length of lengths) fillStream(filler, `len-${length}`, length, payload);
     filler.close();
     emmettFile = join(dir, 'emmett.db');
-    const emmett = await openEmmettSqlite(emmettFile, 'NORMAL');
-    for (const length of lengths) await emmettFill(emmett.store, `len-${length}`, length);
-    emmett.close();
+    if (!missing) {
+      const { openEmmettSqlite } = await import('../emmett-sqlite.js');
+      const emmett = await openEmmettSqlite(emmettFile, 'NORMAL');
+      for (const length of lengths) await emmettFill(emmett.store, `len-${length}`, length);
+      emmett.close();
+    }
 
     const rounds = smoke ? 1 : 9;
-    return [
+    const scenarios = [
       // Syncs to disk vary a lot on a shared machine: more, shorter rounds give a steadier median.
       appendScenario('full', smoke ? 20 : 3_000, smoke ? 1 : 15),
       appendScenario('normal', smoke ? 20 : 20_000, smoke ? 1 : 15),
@@ -62,6 +70,7 @@ const suite: Suite = {
       longStreamScenario(longFile, longLength, lengths, smoke ? 20 : 5_000, rounds),
       firstEventScenario(longFile, longLength, mid, smoke ? 1 : 7),
     ];
+    return missing ? withoutEmmett(scenarios, missing) : scenarios;
   },
   async close() {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -69,6 +78,29 @@ const suite: Suite = {
 };
 
 let emmettFile = '';
+
+/**
+ * The scenarios without Emmett's contenders and the ratios that need them,
+ * saying why in their notes; a scenario left with one contender (Emmett's
+ * read beside ours) is dropped.
+ */
+function withoutEmmett(scenarios: readonly Scenario[], reason: string): Scenario[] {
+  const isEmmett = (name: string): boolean => name.startsWith(EMMETT);
+  return scenarios.flatMap((scenario): Scenario[] => {
+    const contenders = scenario.contenders.filter((contender) => !isEmmett(contender.name));
+    if (contenders.length === scenario.contenders.length) return [scenario];
+    if (contenders.length < 2) return [];
+    const notes = scenario.notes;
+    return [
+      {
+        ...scenario,
+        contenders,
+        targets: scenario.targets?.filter((target) => !isEmmett(target.numerator) && !isEmmett(target.denominator)) ?? [],
+        notes: async () => ({ ...(await notes?.()), emmett: `not run: ${reason}` }),
+      },
+    ];
+  });
+}
 
 /** Emmett's SQLite store on its own file (filled with the 10k and 100k streams), opened in setup, closed in teardown. */
 function emmettOn(
@@ -79,6 +111,7 @@ function emmettOn(
   return {
     store: () => opened!.store,
     async setup() {
+      const { openEmmettSqlite } = await import('../emmett-sqlite.js');
       opened = await openEmmettSqlite(emmettFile, durability === 'full' ? 'FULL' : 'NORMAL', shared);
     },
     async teardown() {
