@@ -22,7 +22,7 @@ function parse(): { help: boolean; optional: boolean } {
       options: { help: { type: 'boolean', short: 'h', default: false }, optional: { type: 'boolean', default: false } },
     }).values;
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${usage}`);
+    console.error(`${(error as Error).message} (--help prints the usage)`);
     process.exit(2);
   }
 }

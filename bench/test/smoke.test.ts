@@ -88,3 +88,21 @@ test('--help prints the usage and exits 0; an unknown flag exits 2 with one line
   expect(bogus.code).toBe(2);
   expect(bogus.stderr.trim().split('\n')).toEqual([expect.stringMatching(/'--bogus'.*--help prints the usage/)]);
 });
+
+test('dist/peers.js answers --help with exit 0, an unknown flag with one line and exit 2, and exits 0 at once when sqlite3 loads', async () => {
+  const peers = fileURLToPath(new URL('../dist/peers.js', import.meta.url));
+  const runPeers = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    try {
+      return { code: 0, ...(await promisify(execFile)(process.execPath, [peers, ...args])) };
+    } catch (error) {
+      return error as { code: number; stdout: string; stderr: string };
+    }
+  };
+  const help = await runPeers('--help');
+  expect(help.code).toBe(0);
+  expect(help.stdout).toMatch(/^Usage: node dist\/peers\.js/);
+  const bogus = await runPeers('--bogus');
+  expect(bogus.code).toBe(2);
+  expect(bogus.stderr.trim().split('\n')).toEqual([expect.stringMatching(/'--bogus'.*--help prints the usage/)]);
+  if (sqlite3Loads()) expect(await runPeers()).toEqual({ code: 0, stdout: '', stderr: '' });
+});

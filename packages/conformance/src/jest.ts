@@ -7,7 +7,8 @@ import type { Target } from './target.js';
  * Registers the kit with jest: one `describe` for the store, one test per
  * case, named after its level, id and title. Jest cannot skip a test once
  * it runs: a case whose hook the target lacks is registered with
- * `test.skip`, and one that finds no `close()` on the store passes with a
+ * `test.skip`, its name ending with why (`(skipped: the target offers no
+ * fault hook)`), and one that finds no `close()` on the store passes with a
  * note in the log.
  *
  * @example
@@ -23,7 +24,7 @@ export function describeEventStore(name: string, target: Target, options: Confor
     {
       describe,
       test: (title, timeout, body) => test(title, () => body(undefined), timeout),
-      skip: (title) => test.skip(title, () => {}),
+      skip: (title, reason) => test.skip(`${title} (skipped: ${reason})`, () => {}),
       after: afterAll,
       skipRunning: (_, reason) => console.info(`skipped: ${reason}`),
     },

@@ -5,7 +5,9 @@ import type { Target } from './target.js';
 
 /**
  * Registers the kit with `node:test`: one `describe` for the store, one test
- * per case, named after its level, id and title.
+ * per case, named after its level, id and title. A case the target cannot
+ * run is skipped with the reason as its skip message (`# SKIP the target
+ * offers no fault hook`).
  *
  * @example
  * ```ts
@@ -20,7 +22,7 @@ export function describeEventStore(name: string, target: Target, options: Confor
     {
       describe: (title, body) => void describe(title, body),
       test: (title, timeout, body) => void it(title, { timeout }, body),
-      skip: (title) => void it(title, { skip: true }),
+      skip: (title, reason) => void it(title, { skip: reason }),
       after: (body) => after(body),
       skipRunning: (context, reason) => context.skip(reason),
     },

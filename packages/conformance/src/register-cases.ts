@@ -9,8 +9,8 @@ import { type Target, targetObject } from './target.js';
 export interface TestRunner<Context> {
   describe(name: string, body: () => void): void;
   test(name: string, timeoutMs: number, body: (context: Context) => Promise<void>): void;
-  /** Registers a test that is skipped from the start. */
-  skip(name: string): void;
+  /** Registers a test that is skipped from the start, saying why (in its name where the runner has no skip message). */
+  skip(name: string, reason: string): void;
   after(body: () => Promise<void>): void;
   /** Marks the running test skipped, where the runner can (jest cannot). */
   skipRunning(context: Context, reason: string): void;
@@ -19,7 +19,7 @@ export interface TestRunner<Context> {
 /**
  * Registers the kit with a runner: one `describe` for the store, one test per
  * case named `MUST C2.4-…: title`, the cases whose hooks the target lacks
- * skipped up front, and the report written after the last test when
+ * skipped up front with the reason, and the report written after the last test when
  * `reportFile` is set. The vitest, node:test and jest bindings are this with
  * their runner's functions.
  */
@@ -36,16 +36,9 @@ export function registerCases<Context>(runner: TestRunner<Context>, name: string
       const missing = missingHook(entry, hooks);
       if (missing) {
         const { id, clause, level } = entry;
-        reports.push({
-          id,
-          clause,
-          level,
-          title: entry.title,
-          status: 'skip',
-          durationMs: 0,
-          message: `the target offers no ${missing} hook`,
-        });
-        runner.skip(title);
+        const reason = `the target offers no ${missing} hook`;
+        reports.push({ id, clause, level, title: entry.title, status: 'skip', durationMs: 0, message: reason });
+        runner.skip(title, reason);
         continue;
       }
       // Three steps (create, the case, dispose) may each take the whole timeout.

@@ -7,7 +7,8 @@ import type { Target } from './target.js';
  * Registers the kit with vitest: one `describe` for the store, one test per
  * case, named `MUST C2.4-smaller-expect-conflicts: …`. A failing case fails
  * its test with what was expected, what was seen and a hint; a case the
- * target cannot run is skipped.
+ * target cannot run is skipped, its name ending with why:
+ * `(skipped: the target offers no fault hook)`.
  *
  * @example
  * ```ts
@@ -22,7 +23,8 @@ export function describeEventStore(name: string, target: Target, options: Confor
     {
       describe,
       test: (title, timeout, body) => it(title, { timeout }, body),
-      skip: (title) => it.skip(title, () => {}),
+      // it.skip takes no message: the reason goes in the name, as the CLI prints it.
+      skip: (title, reason) => it.skip(`${title} (skipped: ${reason})`, () => {}),
       after: afterAll,
       skipRunning: (context, reason) => context.skip(reason),
     },

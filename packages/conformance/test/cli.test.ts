@@ -47,6 +47,9 @@ beforeAll(async () => {
   await writeFile(join(folder, 'broken.mjs'), storeModule(true));
   await writeFile(join(folder, 'not-a-target.mjs'), 'export default 42;\n');
   await writeFile(join(folder, 'hangs.mjs'), 'export default { create: () => new Promise(() => {}) };\n');
+  await writeFile(join(folder, 'named.mjs'), storeModule(false).replace('export default {', 'export const target = {'));
+  await writeFile(join(folder, 'store.ts'), 'export default (): object => ({});\n');
+  await writeFile(join(folder, 'no-events.mjs'), 'export default () => ({ append: async () => ({ ok: true, seq: 1 }) });\n');
 });
 afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
@@ -68,7 +71,7 @@ describe('hume-conformance', () => {
     expect(stdout).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/m);
     expect(stdout).toContain('conforms to contract 1.0');
     expect(code).toBe(0);
-  });
+  }, 60_000);
 
   it('exits 1 for a module that ignores expect and names the clauses it broke', { timeout: 120_000 }, async () => {
     const { code, stdout } = await cliRun(join(folder, 'broken.mjs'), '--long-stream', '300');
@@ -76,7 +79,7 @@ describe('hume-conformance', () => {
     expect(stdout).toContain('✗ MUST   C2.5-concurrent-appends-with-one-expect-have-one-winner');
     expect(stdout).toContain('if this fails, check');
     expect(stdout).toMatch(/does not conform: \d+ MUST cases failed/);
-  });
+  }, 60_000);
 
   it('prints the report as JSON with --json, filtered by --grep', async () => {
     const { code, stdout } = await cliRun('./broken.mjs', '--json', '--grep', 'C2.4');
@@ -126,6 +129,46 @@ describe('hume-conformance', () => {
     expect(missing.stderr).toContain('Usage: hume-conformance <module>');
     const wrong = await cliRun('./not-a-target.mjs');
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('must export by default a function that returns an event store');
+    expect(wrong.stderr.trim()).toBe(
+      "./not-a-target.mjs's default export must be a function that returns an event store, or an object { create, dispose?, fault?, interrupt?, reopen?, share? } (got number)",
+    );
+  });
+
+  it('accepts a target exported under the name target, as docs/conformance.md shows it', async () => {
+    const { code, stdout } = await cliRun('./named.mjs', '--grep', '^C1\\.1-');
+    expect(stdout).toMatch(/^1 passed, 0 failed, 0 skipped$/m);
+    expect(code).toBe(0);
+  });
+
+  it('explains in one line that a .ts module must be compiled first, without a stack', async () => {
+    const { code, stderr } = await cliRun('./store.ts');
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^\.\/store\.ts is TypeScript, which this Node \(v[\d.]+\) cannot import: compile it to JavaScript first, or run the CLI under a loader/,
+      ),
+    ]);
+  });
+
+  it('explains in one line a module that does not exist', async () => {
+    const { code, stderr } = await cliRun('./missing.mjs');
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(/^\.\/missing\.mjs does not exist \(resolved from .* to .*missing\.mjs\)$/);
+  });
+
+  it('refuses a store without events in one message from validate, running no case', async () => {
+    const { code, stdout, stderr } = await cliRun('./no-events.mjs');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe('./no-events.mjs: its store is not an event store: events is missing');
+  });
+
+  it('answers --help with the usage and exit 0, and an unknown flag with one line and exit 2', async () => {
+    const help = await cliRun('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('{ create, dispose?, fault?, interrupt?, reopen?, share? }');
+    const bogus = await cliRun('./good.mjs', '--bogus');
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr.trim().split('\n')).toEqual([expect.stringMatching(/'--bogus'.*\(--help prints the usage\)$/)]);
   });
 });

@@ -1,11 +1,14 @@
-// Each published tarball holds the build, the README and the licence, and
-// nothing else: no sources, tests, configs or source maps.
+// Each published tarball holds the build, its bins, the README, the licence
+// and the contract its README links to, and nothing else: no sources, tests,
+// configs or source maps.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relativeLinks } from './relative-links.js';
 import { publishedPackages } from './workspace.js';
 
 const run = promisify(execFile);
@@ -19,7 +22,7 @@ afterAll(async () => {
 });
 
 describe.each(publishedPackages())('the tarball of $name', ({ name, folder }) => {
-  it('holds only dist, README.md, LICENSE and package.json', async () => {
+  it('holds only dist, its bins, README.md, LICENSE, contract.md and package.json, and every file its README links to', async () => {
     const before = new Set(await readdir(destination));
     await run('pnpm', ['pack', '--pack-destination', destination], { cwd: folder });
     const tarball = (await readdir(destination)).find((file) => !before.has(file));
@@ -29,7 +32,12 @@ describe.each(publishedPackages())('the tarball of $name', ({ name, folder }) =>
       .trim()
       .split('\n')
       .map((file) => file.replace(/^package\//, ''));
-    expect(files.filter((file) => !/^(dist\/.+\.(js|d\.ts)|README\.md|LICENSE|package\.json)$/.test(file))).toEqual([]);
+    expect(
+      files.filter((file) => !/^(dist\/.+\.(js|d\.ts)|bin\/[\w-]+\.js|README\.md|LICENSE|contract\.md|package\.json)$/.test(file)),
+    ).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts']));
+    const readme = readFileSync(join(folder, 'README.md'), 'utf8');
+    const missing = relativeLinks(readme).filter((target) => !files.includes(posix.normalize(target)));
+    expect(missing, 'README links to files the tarball does not hold').toEqual([]);
   });
 });
