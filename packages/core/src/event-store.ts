@@ -1,3 +1,4 @@
+import type { AppendManyResult } from './append-many-result.js';
 import type { AppendResult } from './append-result.js';
 import type { Event } from './event.js';
 import type { Json, JsonShaped } from './json.js';
@@ -29,6 +30,26 @@ export interface EventStore<P extends JsonShaped<P> = Json> {
    * ```
    */
   append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult>;
+
+  /**
+   * Appends `payloads` as the stream's next events, at contiguous seqs
+   * last + 1 … last + n, all or none (clause C11). `expect` means what it
+   * means for `append`. Resolves to `{ ok: true, first, seq }` (`seq` is the
+   * last one's, so it chains into the next `expect`) or `{ ok: false }` like
+   * `append`: an empty batch, one bad payload, more than 10,000 events or
+   * more than the store's maximum payload bytes in total refuse the whole
+   * batch.
+   *
+   * Optional: a store declares the capability by having the method. Check
+   * for it (`store.appendMany?.(…)`) or use `appendMany` of `@hume/core`.
+   *
+   * @example
+   * ```ts
+   * const result = await store.appendMany?.('cart-1', [{ type: 'opened' }, { type: 'item-added', sku: 'a1' }], 0);
+   * if (result?.ok) console.log(result.first, result.seq); // 1 2
+   * ```
+   */
+  appendMany?(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult>;
 
   /**
    * Yields the stream's events with seq > `from` (default 0), in ascending

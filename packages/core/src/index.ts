@@ -1,4 +1,6 @@
 export { append } from './append.js';
+export { appendMany } from './append-many.js';
+export type { AppendManyResult } from './append-many-result.js';
 export type { AppendError, AppendResult } from './append-result.js';
 export { BackendError, type BackendErrorOptions } from './backend-error.js';
 export { checkAppend, checkEvents } from './check-arguments.js';
@@ -16,6 +18,13 @@ export { InvalidModuleError } from './invalid-module-error.js';
 export type { Json, JsonPrimitive, JsonShaped } from './json.js';
 export { PagedEventReader, type PagedReadOptions, type ReadPage } from './paged-event-reader.js';
 export { type PrepareAppendOptions, type PreparedAppend, prepareAppend } from './prepare-append.js';
+export {
+  checkAppendMany,
+  DEFAULT_MAX_BATCH_EVENTS,
+  type PrepareAppendManyOptions,
+  type PreparedAppendMany,
+  prepareAppendMany,
+} from './prepare-append-many.js';
 export type { Seq } from './seq.js';
 export {
   checkMaxPayloadBytes,

@@ -5,8 +5,9 @@ import { InvalidModuleError } from './invalid-module-error.js';
 export type ValidateResult = { readonly ok: true } | { readonly ok: false; readonly error: InvalidModuleError };
 
 /**
- * Checks that `candidate` has the contract's functions. It looks at shape
- * only; behaviour is what `@hume/conformance` checks.
+ * Checks that `candidate` has the contract's functions: `append` and
+ * `events`, and, when present, the optional `appendMany` and `close`. It
+ * looks at shape only; behaviour is what `@hume/conformance` checks.
  *
  * @example
  * ```ts
@@ -24,8 +25,11 @@ export function validate(candidate: unknown): ValidateResult {
       if (store[name] === undefined) problems.push(`${name} is missing`);
       else if (typeof store[name] !== 'function') problems.push(`${name} must be a function (got ${typeof store[name]})`);
     }
-    if (store.close !== undefined && typeof store.close !== 'function') {
-      problems.push(`close must be a function when present (got ${typeof store.close})`);
+    // Optional members: a store declares a capability by having the method.
+    for (const name of ['appendMany', 'close'] as const) {
+      if (store[name] !== undefined && typeof store[name] !== 'function') {
+        problems.push(`${name} must be a function when present (got ${typeof store[name]})`);
+      }
     }
   }
   return problems.length === 0 ? { ok: true } : { ok: false, error: new InvalidModuleError(problems) };

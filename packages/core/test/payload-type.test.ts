@@ -1,7 +1,7 @@
 // Clause C10: the payload type parameter accepts a user's own event types,
 // interfaces included, and refuses types JSON cannot carry. `pnpm typecheck`
 // compiles this file: an unused @ts-expect-error is itself an error.
-import { append, type EventStore, type Json } from '@hume/core';
+import { append, appendMany, type EventStore, type Json } from '@hume/core';
 import { describe, expectTypeOf, it } from 'vitest';
 
 interface Deposited {
@@ -45,6 +45,10 @@ describe('payload type parameter (C10)', () => {
       await append(accounts, 'account-1', { type: 'withdrawn', amount: 5 }, 1);
       // @ts-expect-error — not one of the account events
       await append(accounts, 'account-1', { type: 'closed' });
+      await appendMany(accounts, 'account-1', [{ type: 'withdrawn', amount: 5 }], 1);
+      await accounts.appendMany?.('account-1', [{ type: 'withdrawn', amount: 5 }]);
+      // @ts-expect-error — a batch holds account events too
+      await appendMany(accounts, 'account-1', [{ type: 'closed' }]);
     };
     expectTypeOf(typed).returns.resolves.toBeVoid();
   });
