@@ -71,7 +71,7 @@ describe('hume-conformance', () => {
     expect(stdout).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/m);
     expect(stdout).toContain('conforms to contract 1.0');
     expect(code).toBe(0);
-  }, 60_000);
+  });
 
   it('exits 1 for a module that ignores expect and names the clauses it broke', { timeout: 120_000 }, async () => {
     const { code, stdout } = await cliRun(join(folder, 'broken.mjs'), '--long-stream', '300');
@@ -79,7 +79,7 @@ describe('hume-conformance', () => {
     expect(stdout).toContain('✗ MUST   C2.5-concurrent-appends-with-one-expect-have-one-winner');
     expect(stdout).toContain('if this fails, check');
     expect(stdout).toMatch(/does not conform: \d+ MUST cases failed/);
-  }, 60_000);
+  });
 
   it('prints the report as JSON with --json, filtered by --grep', async () => {
     const { code, stdout } = await cliRun('./broken.mjs', '--json', '--grep', 'C2.4');
