@@ -81,7 +81,7 @@ const lines: string[] = [
   '- **Emmett SQLite with its default connection per call, concurrent writers:** fails with `SQLITE_BUSY: database is locked` (no busy timeout on its connections), then an uncaught `SQLITE_ERROR: cannot rollback - no transaction is active`. The concurrent SQLite scenarios therefore give Emmett its shared connection, where concurrent appends share a transaction (a form of group commit that flatters its FULL figures).',
   '- **Emmett without an expected version still rejects racing appends** (PostgreSQL and SQLite: `ExpectedVersionConflictError: Expected version NO_CONCURRENCY_CHECK does not match current …`); the racing scenarios retry those as a user would have to, and count them.',
   '- **Emmett at 1,000,000 events:** not measured; `readStream` would hold the whole stream in memory, so its large-stream rows are at 100,000 events (see above).',
-  "- **Installing:** `sqlite3` 5.1.7 (Emmett SQLite's peer) has no reachable prebuilt binary here (`prebuild-install warn install getaddrinfo ENOTFOUND github.com`), so it compiles from source during `pnpm install` (about two minutes; it is in `onlyBuiltDependencies`).",
+  "- **Installing:** `sqlite3` 5.1.7 (Emmett SQLite's peer) has no reachable prebuilt binary here (`prebuild-install warn install getaddrinfo ENOTFOUND github.com`), so it compiles from source. `pnpm install` leaves it unbuilt (it is in `ignoredBuiltDependencies`); `pnpm bench` builds it before its first run (`node dist/peers.js`, or `pnpm bench:peers`): about two minutes on an idle machine, 12 on a busy one. A run without it leaves Emmett SQLite out and says so.",
   '',
   '## Results',
   '',
