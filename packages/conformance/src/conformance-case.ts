@@ -1,4 +1,5 @@
-import type { AnyEventStore, SharedStore } from './target.js';
+import type { Json } from '@hume/core';
+import type { AnyEventStore, HeldAppend, SharedStore } from './target.js';
 
 /** How binding a clause is: a store that fails a MUST case does not conform. */
 export type Level = 'MUST' | 'SHOULD';
@@ -23,8 +24,11 @@ export interface ConformanceCase {
   run(context: CaseContext): Promise<void>;
 }
 
-/** Hooks a case may need. */
-export type Need = 'fault' | 'interrupt' | 'reopen' | 'share' | 'close';
+/** Hooks a case may need, or what the store must have (`close()`, `feed()`). */
+export type Need = 'fault' | 'interrupt' | 'reopen' | 'share' | 'hold' | 'close' | 'feed';
+
+/** Needs met by the store itself rather than by a hook of the target: known only once a store exists. */
+export const storeNeeds: ReadonlySet<Need> = new Set(['close', 'feed']);
 
 /** What a case gets: a fresh store and fresh stream names. */
 export interface CaseContext {
@@ -39,6 +43,8 @@ export interface CaseContext {
   reopen(): Promise<AnyEventStore>;
   /** How a child process reaches this case's data. */
   share(): Promise<SharedStore>;
+  /** The target's hold hook bound to this case's store (clause C13.6). */
+  hold(stream: string, payload: Json): Promise<HeldAppend>;
   /** Time allowed to the case, for the child processes it starts. */
   readonly timeoutMs: number;
   /** Streams used to cross page boundaries have this many events. */

@@ -21,25 +21,32 @@ export function guardedStore(store: AnyEventStore, signal: AbortSignal): AnyEven
     },
     events(...args) {
       // Called at once, so that a store that throws synchronously is seen doing it (C7.5).
-      const iterable = store.events(...args);
+      return guardIterable(store.events(...args), stopIfAborted);
+    },
+  };
+  if (typeof store.feed === 'function') {
+    const feed = store.feed;
+    guarded.feed = (...args) => guardIterable(feed.apply(store, args), stopIfAborted);
+  }
+  if (typeof store.close === 'function') guarded.close = () => (store.close as () => Promise<void>).call(store);
+  return guarded;
+}
+
+function guardIterable<T>(iterable: AsyncIterable<T>, stopIfAborted: () => void): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const iterator = iterable[Symbol.asyncIterator]();
+      let steps = 0;
       return {
-        [Symbol.asyncIterator]() {
-          const iterator = iterable[Symbol.asyncIterator]();
-          let steps = 0;
-          return {
-            async next() {
-              if (++steps % EVENTS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-              stopIfAborted();
-              return iterator.next();
-            },
-            async return(value?: unknown) {
-              return iterator.return ? iterator.return(value) : { done: true as const, value: undefined };
-            },
-          };
+        async next() {
+          if (++steps % EVENTS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+          stopIfAborted();
+          return iterator.next();
+        },
+        async return(value?: unknown) {
+          return iterator.return ? iterator.return(value) : { done: true as const, value: undefined };
         },
       };
     },
   };
-  if (typeof store.close === 'function') guarded.close = () => (store.close as () => Promise<void>).call(store);
-  return guarded;
 }

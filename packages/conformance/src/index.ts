@@ -7,4 +7,4 @@ export { formatJUnit } from './format-junit.js';
 export { loadTarget } from './load-target.js';
 export { runConformance } from './run-conformance.js';
 export { selectCases } from './select-cases.js';
-export type { AnyEventStore, Target, TargetFactory, TargetObject } from './target.js';
+export type { AnyEventStore, HeldAppend, SharedStore, Target, TargetFactory, TargetObject } from './target.js';

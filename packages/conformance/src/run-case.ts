@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describeError } from './assertions.js';
-import type { ConformanceCase, Need } from './conformance-case.js';
+import { type ConformanceCase, type Need, storeNeeds } from './conformance-case.js';
 import { ConformanceFailure } from './conformance-failure.js';
 import type { ResolvedOptions } from './conformance-options.js';
 import type { CaseReport } from './conformance-report.js';
@@ -41,9 +41,10 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
   } catch (error) {
     return report('fail', `the target could not create a store: ${explain(error)}`);
   }
-  if (entry.needs?.includes('close') && typeof store.close !== 'function') {
+  const lacking = entry.needs?.find((need) => storeNeeds.has(need) && typeof store[need as 'close' | 'feed'] !== 'function');
+  if (lacking) {
     await dispose(store).catch(() => undefined);
-    return report('skip', 'the store has no close()');
+    return report('skip', `the store has no ${lacking}()`);
   }
 
   const stop = new AbortController();
@@ -67,6 +68,10 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
       share: async () => {
         if (!hooks.share) throw new Error('the target offers no share hook');
         return hooks.share(store);
+      },
+      hold: async (stream, payload) => {
+        if (!hooks.hold) throw new Error('the target offers no hold hook');
+        return hooks.hold(store, stream, payload);
       },
       timeoutMs: options.timeoutMs,
       longStream: options.longStream,
@@ -93,7 +98,7 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
 
 /** The first hook `entry` needs that the target does not offer (known before any store exists). */
 export function missingHook(entry: ConformanceCase, hooks: TargetObject): Need | undefined {
-  return entry.needs?.find((need) => need !== 'close' && hooks[need] === undefined);
+  return entry.needs?.find((need) => !storeNeeds.has(need) && hooks[need as keyof TargetObject] === undefined);
 }
 
 class TimeoutError extends Error {}

@@ -1,4 +1,4 @@
-import type { AppendResult, Event, Json, Seq } from '@hume/core';
+import type { AppendResult, Event, FeedEvent, FeedOptions, Json, Seq } from '@hume/core';
 
 /**
  * A store under test, whatever its payload type: an `EventStore<MyEvent>`
@@ -8,6 +8,8 @@ import type { AppendResult, Event, Json, Seq } from '@hume/core';
 export interface AnyEventStore {
   append(stream: string, payload: never, expect?: Seq | null): Promise<AppendResult>;
   events(stream: string, from?: Seq): AsyncIterable<Event<unknown>>;
+  /** The global feed (clause C13), when the store has it: the feed cases run only then. */
+  feed?(after?: string, options?: FeedOptions): AsyncIterable<FeedEvent<unknown>>;
   close?(): Promise<void>;
 }
 
@@ -57,6 +59,32 @@ export interface TargetObject {
    * cross-process and crash cases.
    */
   share?: (store: AnyEventStore) => SharedStore | Promise<SharedStore>;
+  /**
+   * Starts an append of `payload` to `stream` whose commit the kit holds
+   * open: on a backend with concurrent transactions, a transaction that has
+   * written the event (taking whatever sequence values the store takes
+   * before commit) and waits; on one that serialises writers (SQLite), an
+   * append that starts at `commit()`. Other appends commit meanwhile.
+   * Enables the feed's out-of-order cases (C13.6).
+   */
+  hold?: (store: AnyEventStore, stream: string, payload: Json) => Promise<HeldAppend>;
+}
+
+/**
+ * An append held open by the target's `hold` hook.
+ *
+ * @example
+ * ```ts
+ * const held = await target.hold(store, 'cart-1', { type: 'late' });
+ * await store.append('cart-2', { type: 'early' });
+ * const seq = await held.commit();
+ * ```
+ */
+export interface HeldAppend {
+  /** Commits the append; resolves to its seq once it is acknowledged. */
+  commit(): Promise<Seq>;
+  /** Abandons it: nothing is stored. */
+  rollback(): Promise<void>;
 }
 
 /**

@@ -15,6 +15,7 @@ const target = (quirks: Quirks) => ({
   fault: (store: unknown) => (store as QuirkyStore).breakBackend(),
   interrupt: (store: unknown) => (store as QuirkyStore).interrupt(),
   reopen: (store: unknown) => (store as QuirkyStore).reopen(),
+  hold: async (store: unknown, stream: string, payload: unknown) => (store as QuirkyStore).hold(stream, payload as never),
 });
 
 const fileStoreModule = fileURLToPath(new URL('./fixtures/file-store.mjs', import.meta.url));
@@ -106,6 +107,15 @@ const expectedCatches: [keyof Quirks, string[]][] = [
     ],
   ],
   ['acknowledgesBeforeVisible', ['C4.6-reads-see-every-acknowledged-append', 'C1.5-seeded-histories-keep-every-clause']],
+  ['feedOrdersBeforeCommit', ['C13.6-an-append-held-open-appears-after-the-checkpoint']],
+  [
+    'feedDropsAtPageBoundary',
+    ['C13.4-positions-are-ascii-and-ascend-as-plain-strings', 'C13.11-long-feeds-read-completely-and-abandoned-feeds-release-the-store'],
+  ],
+  [
+    'feedRepeatsAfterReconnect',
+    ['C13.7-a-live-feed-yields-events-appended-after-it-caught-up', 'C13.8-caught-up-is-reported-once-everything-visible-was-yielded'],
+  ],
 ];
 
 describe('the kit catches broken stores', () => {

@@ -1,6 +1,8 @@
 import type { AppendManyResult } from './append-many-result.js';
 import type { AppendResult } from './append-result.js';
 import type { Event } from './event.js';
+import type { FeedEvent } from './feed-event.js';
+import type { FeedOptions } from './feed-options.js';
 import type { Json, JsonShaped } from './json.js';
 import type { Seq } from './seq.js';
 
@@ -62,6 +64,23 @@ export interface EventStore<P extends JsonShaped<P> = Json> {
    * ```
    */
   events(stream: string, from?: Seq): AsyncIterable<Event<P>>;
+
+  /**
+   * The global feed (clause C13), an optional capability: every event of
+   * every stream after the position `after` (exclusive; from the start when
+   * omitted), each exactly once, each stream in seq order, never skipping
+   * one that commits late. With `{ live: true }` it then waits for new
+   * events until `options.signal` aborts. Never throws synchronously.
+   *
+   * @example
+   * ```ts
+   * for await (const { position, stream, seq, payload } of store.feed?.(checkpoint, { prefix: 'cart-' }) ?? []) {
+   *   project(stream, seq, payload);
+   *   checkpoint = position;
+   * }
+   * ```
+   */
+  feed?(after?: string, options?: FeedOptions): AsyncIterable<FeedEvent<P>>;
 
   /**
    * Releases what the store holds (connections, file handles). Optional:

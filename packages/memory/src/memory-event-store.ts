@@ -6,6 +6,8 @@ import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   type Event,
   type EventStore,
+  type FeedEvent,
+  type FeedOptions,
   type Json,
   type JsonShaped,
   PagedEventReader,
@@ -15,6 +17,7 @@ import {
   UnexpectedSeqError,
 } from '@hume/core';
 import { deepFreeze } from './deep-freeze.js';
+import { MemoryFeed } from './memory-feed.js';
 import { type MemoryOptions, memoryOptionNames } from './memory-options.js';
 
 /**
@@ -35,6 +38,7 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
   readonly #streams = new Map<string, Event<P>[]>();
   readonly #pageSize: number;
   readonly #maxPayloadBytes: number;
+  readonly #feed: MemoryFeed<P>;
   #closed = false;
 
   constructor(options: MemoryOptions = {}) {
@@ -45,6 +49,7 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
     if (problem) throw new RangeError(`maxPayloadBytes ${problem}`);
     this.#pageSize = pageSize;
     this.#maxPayloadBytes = maxPayloadBytes;
+    this.#feed = new MemoryFeed(pageSize);
   }
 
   /**
@@ -66,8 +71,10 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
     if (expect != null && expect !== last) return { ok: false, error: new UnexpectedSeqError(stream, expect, last) };
     const seq = last + 1;
     // JSON text in and out: the copy shares nothing with the caller and is exactly what was checked (-0 becomes 0).
-    events.push(deepFreeze({ seq, payload: JSON.parse(prepared.json) as P }));
+    const event = deepFreeze({ seq, payload: JSON.parse(prepared.json) as P });
+    events.push(event);
     if (last === 0) this.#streams.set(stream, events);
+    this.#feed.add(stream, seq, event.payload);
     return { ok: true, seq };
   }
 
@@ -91,6 +98,23 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
   }
 
   /**
+   * Every event of every stream after position `after`, in append order
+   * (clause C13); with `{ live: true }` it then yields new events as they
+   * are appended, until `options.signal` aborts.
+   *
+   * @example
+   * ```ts
+   * for await (const { position, stream, payload } of store.feed(checkpoint, { prefix: 'cart-' })) {
+   *   project(stream, payload);
+   *   checkpoint = position;
+   * }
+   * ```
+   */
+  feed(after?: string, options?: FeedOptions): AsyncIterableIterator<FeedEvent<P>, undefined> {
+    return this.#feed.read(after, options);
+  }
+
+  /**
    * Drops every event and refuses further calls with code `CLOSED`.
    * Idempotent.
    *
@@ -102,5 +126,6 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
   async close(): Promise<void> {
     this.#closed = true;
     this.#streams.clear();
+    this.#feed.close();
   }
 }

@@ -4,6 +4,9 @@ import { appendCases } from './append-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
 import { expectCases } from './expect-cases.js';
 import { faultCases } from './fault-cases.js';
+import { feedCases } from './feed-cases.js';
+import { feedLiveCases } from './feed-live-cases.js';
+import { feedSkipCases } from './feed-skip-cases.js';
 import { fuzzCases } from './fuzz-cases.js';
 import { historyCases } from './history-cases.js';
 import { inputCases } from './input-cases.js';
@@ -33,6 +36,9 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...processCases,
     ...faultCases,
     ...unknownOutcomeCases,
+    ...feedCases,
+    ...feedSkipCases,
+    ...feedLiveCases,
   ].sort((a, b) => clauseOrder(a.clause) - clauseOrder(b.clause)),
 );
 

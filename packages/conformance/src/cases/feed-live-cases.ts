@@ -1,0 +1,212 @@
+import { assert, assertEqual, describeError, show } from '../assertions.js';
+import { defineCases } from '../conformance-case.js';
+import { ConformanceFailure } from '../conformance-failure.js';
+import { checkItem, type FeedItem, feedOf, keys, readFeed } from '../feed-calls.js';
+import { appendOk } from '../store-calls.js';
+import type { AnyEventStore } from '../target.js';
+
+/** A live feed the case drives by hand: each `take()` waits for the next event. */
+function liveFeed(store: AnyEventStore, after: string | undefined, prefix: string) {
+  const stop = new AbortController();
+  const caughtUp: (string | undefined)[] = [];
+  let wakeCaughtUp: (() => void) | undefined;
+  const iterator = feedOf(store)(after, {
+    live: true,
+    signal: stop.signal,
+    prefix,
+    onCaughtUp: (position) => {
+      caughtUp.push(position);
+      wakeCaughtUp?.();
+    },
+  })[Symbol.asyncIterator]();
+  let previous = after;
+  return {
+    stop,
+    caughtUp,
+    iterator,
+    /** The next event; fails on the end of the feed or a rejection. */
+    async take(what: string): Promise<FeedItem> {
+      let result: IteratorResult<unknown>;
+      try {
+        result = await iterator.next();
+      } catch (error) {
+        throw new ConformanceFailure(`${what}: the live feed rejected: ${describeError(error)}`);
+      }
+      assert(!result.done, `${what}: the live feed ended, but it should wait for new events until its signal aborts (C13.7)`);
+      const item = checkItem(result.value, previous, what);
+      previous = item.position;
+      return item;
+    },
+    /** Resolves once onCaughtUp has been called `count` times. */
+    async caughtUpTimes(count: number): Promise<void> {
+      while (caughtUp.length < count) await new Promise<void>((resolve) => (wakeCaughtUp = resolve));
+    },
+  };
+}
+
+/** C13.7, C13.8: live feeds, their end, and the caught-up signal. */
+export const feedLiveCases = defineCases([
+  {
+    id: 'C13.7-a-live-feed-yields-events-appended-after-it-caught-up',
+    level: 'MUST',
+    title:
+      'a live feed catches up, waits, yields each new event as it is acknowledged, and ends when its signal aborts; a feed resumed from its last position yields only what came after',
+    hint: 'check that the live feed is woken by commits (a notification after commit, or a cheap change counter) and re-reads after its last position',
+    needs: ['feed'],
+    async run({ store, stream }) {
+      const base = stream('feed');
+      for (let i = 1; i <= 3; i++) await appendOk(store, `${base}:a`, { i });
+      const live = liveFeed(store, undefined, `${base}:`);
+      const caughtUpAt = (await live.take('event 1')).position;
+      await live.take('event 2');
+      const third = await live.take('event 3');
+      const next = live.iterator.next(); // waits: nothing new yet
+      next.catch(() => undefined); // awaited below
+      await live.caughtUpTimes(1);
+      assertEqual(live.caughtUp, [third.position], 'onCaughtUp calls after catching up');
+      await appendOk(store, `${base}:b`, { i: 4 });
+      let result: IteratorResult<unknown>;
+      try {
+        result = await next;
+      } catch (error) {
+        throw new ConformanceFailure(`the live feed rejected while waiting: ${describeError(error)}`);
+      }
+      assert(!result.done, 'the live feed ended instead of yielding the event appended after it caught up (C13.7)');
+      const fourth = checkItem(result.value, third.position, 'the event appended after the catch-up');
+      assertEqual(`${fourth.stream} ${fourth.seq}`, `${base}:b 1`, 'the event yielded after the catch-up');
+      const [a, b] = await Promise.all([live.take('event 5'), appendOk(store, `${base}:a`, { i: 5 })]);
+      assertEqual(`${a.stream} ${a.seq} ${b}`, `${base}:a 4 4`, 'the event appended while the feed waited');
+      const pending = live.iterator.next();
+      live.stop.abort();
+      const ended = await pending;
+      assertEqual(ended.done, true, 'the pending next() of a live feed whose signal aborted is done');
+      assert(caughtUpAt < a.position, 'positions ascend across the wait');
+      assertEqual(
+        await readFeed(store, a.position, { prefix: `${base}:` }, 'the feed resumed from the last position'),
+        [],
+        'events after the last position',
+      );
+      await appendOk(store, `${base}:a`, { i: 6 });
+      assertEqual(
+        keys(await readFeed(store, a.position, { prefix: `${base}:` }, 'the feed resumed after one more append')),
+        [`${base}:a 5`],
+        'events after the last position, one more appended',
+      );
+    },
+  },
+  {
+    id: 'C13.7-live-feeds-see-appends-through-another-instance',
+    level: 'MUST',
+    title: 'a waiting live feed yields an event appended through another instance on the same data',
+    hint: "check that a live feed is woken by commits of other connections and processes too (LISTEN/NOTIFY, PRAGMA data_version on a timer), not only by this instance's appends",
+    needs: ['feed', 'reopen'],
+    async run({ store, stream, reopen }) {
+      const base = stream('feed');
+      const other = await reopen();
+      const live = liveFeed(store, undefined, `${base}:`);
+      const pending = live.take('the event appended through another instance');
+      pending.catch(() => undefined); // awaited below
+      await live.caughtUpTimes(1);
+      await appendOk(other, `${base}:x`, 'from another instance');
+      const item = await pending;
+      assertEqual(`${item.stream} ${item.seq}`, `${base}:x 1`, 'the event yielded');
+      live.stop.abort();
+    },
+  },
+  {
+    id: 'C13.7-aborted-and-abandoned-live-feeds-release-the-store',
+    level: 'MUST',
+    title:
+      '40 live feeds waiting at once, half ended by their signal and half by return(): every pending next() resolves done and the store stays fully usable',
+    hint: 'check that a waiting feed listens to its signal, and that abort and return() remove its listener, timer or connection',
+    needs: ['feed'],
+    async run({ store, stream }) {
+      const base = stream('feed');
+      await appendOk(store, `${base}:a`, 1);
+      const feeds = Array.from({ length: 40 }, () => liveFeed(store, undefined, `${base}:`));
+      for (const [index, feed] of feeds.entries()) await feed.take(`the first event of live feed #${index}`);
+      const pending = feeds.map((feed) => feed.iterator.next());
+      for (const next of pending) next.catch(() => undefined); // settled below
+      await Promise.all(feeds.map((feed) => feed.caughtUpTimes(1)));
+      for (const [index, feed] of feeds.entries()) {
+        if (index % 2 === 0) feed.stop.abort();
+        else await feed.iterator.return?.();
+      }
+      const ends = await Promise.allSettled(pending);
+      for (const [index, end] of ends.entries()) {
+        assert(
+          end.status === 'fulfilled' && end.value.done === true,
+          `the pending next() of live feed #${index}, ended by ${index % 2 === 0 ? 'its signal' : 'return()'}, should resolve done (got ${end.status === 'fulfilled' ? show(end.value) : describeError(end.reason)})`,
+        );
+      }
+      assertEqual(await appendOk(store, `${base}:a`, 2), 2, 'seq of an append after the live feeds ended');
+      assertEqual(
+        keys(await readFeed(store, undefined, { prefix: `${base}:` }, 'a feed after the live feeds ended')),
+        [`${base}:a 1`, `${base}:a 2`],
+        'the feed after the live feeds ended',
+      );
+    },
+  },
+  {
+    id: 'C13.7-close-ends-waiting-live-feeds',
+    level: 'MUST',
+    title: 'close() while live feeds wait: each pending next() settles (done, or rejected with CLOSED) and close() resolves',
+    hint: 'check that close() wakes and ends the feeds waiting on the store before releasing what they wait on',
+    needs: ['feed', 'close'],
+    async run({ store, stream }) {
+      const base = stream('feed');
+      await appendOk(store, `${base}:a`, 1);
+      const feeds = Array.from({ length: 3 }, () => liveFeed(store, undefined, `${base}:`));
+      for (const feed of feeds) await feed.take('the first event');
+      const pending = feeds.map((feed) => feed.iterator.next());
+      for (const next of pending) next.catch(() => undefined); // settled below
+      await Promise.all(feeds.map((feed) => feed.caughtUpTimes(1)));
+      await (store.close as () => Promise<void>)();
+      for (const end of await Promise.allSettled(pending)) {
+        const code = end.status === 'rejected' ? (end.reason as { code?: unknown })?.code : undefined;
+        assert(
+          (end.status === 'fulfilled' && end.value.done === true) || code === 'CLOSED',
+          `a live feed's pending next() after close() should resolve done or reject with CLOSED (got ${end.status === 'fulfilled' ? show(end.value) : describeError(end.reason)})`,
+        );
+      }
+    },
+  },
+  {
+    id: 'C13.8-caught-up-is-reported-once-everything-visible-was-yielded',
+    level: 'MUST',
+    title:
+      'onCaughtUp is called with the last position once every visible event was yielded: at the end of a feed, and each time a live feed is about to wait',
+    hint: 'make onCaughtUp run when a page read comes back empty, before waiting or ending, with the last position yielded (or after)',
+    needs: ['feed'],
+    async run({ store, stream }) {
+      const base = stream('feed');
+      for (let i = 1; i <= 4; i++) await appendOk(store, `${base}:${i % 2}`, i);
+      const calls: [string | undefined, number][] = [];
+      const items: FeedItem[] = [];
+      for await (const value of feedOf(store)(undefined, { prefix: `${base}:`, onCaughtUp: (p) => calls.push([p, items.length]) })) {
+        items.push(checkItem(value, items.at(-1)?.position, 'the feed'));
+      }
+      assertEqual(calls, [[items.at(-1)?.position, 4]], 'onCaughtUp calls of a feed that ends: [position, events yielded before the call]');
+      const empty: (string | undefined)[] = [];
+      const last = items.at(-1)?.position;
+      for await (const _ of feedOf(store)(last, { prefix: `${base}:`, onCaughtUp: (p) => empty.push(p) })) {
+        throw new ConformanceFailure('a feed after the last position yielded an event');
+      }
+      assertEqual(empty, [last], 'onCaughtUp calls of a feed after the last position (gets after)');
+      const live = liveFeed(store, undefined, `${base}:`);
+      for (let i = 0; i < 4; i++) await live.take(`event ${i + 1}`);
+      const pending = live.take('event 5');
+      pending.catch(() => undefined); // awaited below
+      await live.caughtUpTimes(1);
+      assertEqual(live.caughtUp, [last], 'onCaughtUp calls of a live feed after its catch-up');
+      await appendOk(store, `${base}:9`, 5);
+      const fifth = await pending;
+      const waiting = live.iterator.next();
+      waiting.catch(() => undefined); // awaited below
+      await live.caughtUpTimes(2);
+      assertEqual(live.caughtUp, [last, fifth.position], 'onCaughtUp calls after a live event');
+      live.stop.abort();
+      assertEqual((await waiting).done, true, 'the live feed ended by its signal');
+    },
+  },
+]);
