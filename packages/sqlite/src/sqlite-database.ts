@@ -25,6 +25,7 @@ export interface SqliteStatement {
   run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
+  iterate(...params: unknown[]): IterableIterator<unknown>;
   raw(toggle?: boolean): this;
   pluck(toggle?: boolean): this;
   safeIntegers(toggle?: boolean): this;

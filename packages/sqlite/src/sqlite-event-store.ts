@@ -4,6 +4,8 @@ import {
   checkEvents,
   type Event,
   type EventStore,
+  type FeedEvent,
+  type FeedOptions,
   type Json,
   type JsonShaped,
   PagedEventReader,
@@ -17,6 +19,7 @@ import { parseSqlitePage, type SqlitePageRow } from './parse-sqlite-page.js';
 import type { AppendOutcome, PendingAppend } from './pending-append.js';
 import { SqliteAppendWriter } from './sqlite-append-writer.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteFeed } from './sqlite-feed.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { type ResolvedSqliteOptions, resolveSqliteOptions, type SqliteOptions } from './sqlite-options.js';
 import { ensureSqliteSchema, sqliteTables } from './sqlite-schema.js';
@@ -51,6 +54,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   readonly #lastSeqs = new LastSeqCache(4_096);
   readonly #writer: SqliteAppendWriter;
   readonly #group: SqliteGroupCommit;
+  readonly #feed: SqliteFeed<P>;
   #closed = false;
 
   /**
@@ -73,6 +77,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
       const tables = sqliteTables(this.#options.tablePrefix);
       ensureSqliteSchema(db, tables);
       this.#sql = prepareSqliteStatements(db, tables);
+      this.#feed = new SqliteFeed(db, tables, this.#options.pageSize, () => this.#closed);
     } catch (error) {
       if (owned) db.close();
       if (error instanceof Error && 'code' in error && error.code === 'BACKEND') throw error;
@@ -114,6 +119,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     const prepared = prepareAppend(stream, payload, expect, { maxPayloadBytes: this.#options.maxPayloadBytes });
     if (!prepared.ok) return prepared;
     const outcome = await this.#write({ stream, payloads: [prepared.json], expect });
+    if (outcome.ok) this.#feed.appended();
     return outcome.ok ? { ok: true, seq: outcome.seq } : outcome;
   }
 
@@ -155,6 +161,24 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   }
 
   /**
+   * Every event of every stream after position `after`, in commit order
+   * (clause C13); with `{ live: true }` it then yields new events as they
+   * commit, from this store at once and from other connections and
+   * processes within about 25 ms, until `options.signal` aborts.
+   *
+   * @example
+   * ```ts
+   * for await (const { position, stream, payload } of store.feed(checkpoint, { prefix: 'cart-' })) {
+   *   project(stream, payload);
+   *   checkpoint = position;
+   * }
+   * ```
+   */
+  feed(after?: string, options?: FeedOptions): AsyncIterableIterator<FeedEvent<P>, undefined> {
+    return this.#feed.read(after, options);
+  }
+
+  /**
    * Closes the database if the store opened it, and refuses further calls
    * with code `CLOSED`. A `Database` handed to the constructor stays open:
    * it is the caller's. Idempotent.
@@ -169,6 +193,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     this.#closed = true;
     this.#group.drain();
     this.#lastSeqs.clear();
+    this.#feed.close();
     if (!this.#owned || !this.#db.open) return;
     try {
       this.#db.close();

@@ -11,11 +11,13 @@ export const SQLITE_SCHEMA_VERSION = 1;
 export interface SqliteTables {
   readonly events: string;
   readonly schema: string;
+  /** The index of the feed's positions. */
+  readonly feedIndex: string;
 }
 
 /** The tables of the store with this (already validated) prefix, quoted for SQL. */
 export function sqliteTables(prefix: string): SqliteTables {
-  return { events: `"${prefix}events"`, schema: `"${prefix}schema"` };
+  return { events: `"${prefix}events"`, schema: `"${prefix}schema"`, feedIndex: `"${prefix}events_position"` };
 }
 
 /**
@@ -27,6 +29,12 @@ export function sqliteTables(prefix: string): SqliteTables {
  * `WITHOUT ROWID` with the primary key `(stream, seq)` keeps each stream's
  * events together in key order: the last seq is one index seek, and a read
  * page is one range scan.
+ *
+ * `position` orders the global feed: each append sets it to
+ * `max(position) + 1` inside its write transaction, so positions follow
+ * commit order. Its unique index is the feed's keyset; in a `WITHOUT ROWID`
+ * table an index entry carries the primary key too, so a feed filtered by
+ * stream prefix tests the name on the index and reads only matching rows.
  */
 export function ensureSqliteSchema(db: SqliteDatabase, tables: SqliteTables): void {
   db.exec('BEGIN IMMEDIATE');
@@ -35,9 +43,11 @@ export function ensureSqliteSchema(db: SqliteDatabase, tables: SqliteTables): vo
       `CREATE TABLE IF NOT EXISTS ${tables.events} (
         stream TEXT NOT NULL,
         seq INTEGER NOT NULL,
+        position INTEGER NOT NULL,
         payload TEXT NOT NULL,
         PRIMARY KEY (stream, seq)
       ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX IF NOT EXISTS ${tables.feedIndex} ON ${tables.events} (position);
       CREATE TABLE IF NOT EXISTS ${tables.schema} (version INTEGER NOT NULL);
       INSERT INTO ${tables.schema} (version) SELECT ${SQLITE_SCHEMA_VERSION} WHERE NOT EXISTS (SELECT 1 FROM ${tables.schema});`,
     );

@@ -5,7 +5,7 @@ import type { SqliteTables } from './sqlite-schema.js';
 export interface SqliteStatements {
   /** `(stream) → last seq | null`. */
   readonly lastSeq: SqliteStatement;
-  /** `(stream, seq, payload)`. */
+  /** `(stream, seq, payload)`; the feed position is taken in the same statement (see sqlite-feed.ts). */
   readonly insert: SqliteStatement;
   /**
    * `(stream, known, payload, stream, known)`: inserts at `known + 1` only if
@@ -40,11 +40,14 @@ export interface SqliteStatements {
  */
 export function prepareSqliteStatements(db: SqliteDatabase, tables: SqliteTables): SqliteStatements {
   const prepare = (source: string): SqliteStatement => db.prepare(source).safeIntegers(false);
+  const nextPosition = `(SELECT coalesce(max(position), 0) + 1 FROM ${tables.events})`;
   return {
     lastSeq: prepare(`SELECT max(seq) FROM ${tables.events} WHERE stream = ?`).pluck(true),
-    insert: prepare(`INSERT INTO ${tables.events} (stream, seq, payload) VALUES (?, ?, ?)`),
+    // Each insert takes the next feed position: max(position) is one seek at the end of the
+    // position index, and the statement holds the write lock, so no one else takes the same one.
+    insert: prepare(`INSERT INTO ${tables.events} (stream, seq, position, payload) VALUES (?, ?, ${nextPosition}, ?)`),
     insertIfLast: prepare(
-      `INSERT INTO ${tables.events} (stream, seq, payload) SELECT ?, ? + 1, ?
+      `INSERT INTO ${tables.events} (stream, seq, position, payload) SELECT ?, ? + 1, ${nextPosition}, ?
        WHERE (SELECT coalesce(max(seq), 0) FROM ${tables.events} WHERE stream = ?) = ?`,
     ),
     page: prepare(`SELECT seq, payload FROM ${tables.events} WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?`).raw(true),

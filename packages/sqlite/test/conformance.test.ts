@@ -32,6 +32,16 @@ describeEventStore(
     },
     reopen: () => new SqliteEventStore(file),
     share: () => ({ module: openStore, options: { file } }),
+    // SQLite serialises writers: a transaction held open would hold every other append back,
+    // so an append "held open" is one that starts at commit, as any waiting writer would.
+    hold: async (store, stream, payload) => ({
+      commit: async () => {
+        const result = await store.append(stream, payload as never);
+        if (!result.ok) throw result.error;
+        return result.seq;
+      },
+      rollback: async () => {},
+    }),
   },
   { reportFile: 'conformance-report.json' },
 );
@@ -40,6 +50,6 @@ describeEventStore(
 describeEventStore('@hume/sqlite on a file path', () => new SqliteEventStore(join(dir, 'path.db')));
 
 describeEventStore('@hume/sqlite with 7-event pages', () => new SqliteEventStore(join(dir, 'pages.db'), { pageSize: 7 }), {
-  grep: /^C4\./,
+  grep: /^C(4|13)\./,
 });
 describeEventStore('@hume/sqlite in memory, durability normal', () => new SqliteEventStore(':memory:', { durability: 'normal' }));

@@ -26,7 +26,10 @@ describe('an append inside a transaction of the caller on a shared Database', ()
     it(`is rolled back with it, leaving no gap, with a ${cache} cache`, async () => {
       const { db, store } = shared();
       if (cache === 'warm') expect(await store.append('s', 'one')).toEqual({ ok: true, seq: 1 });
-      else db.prepare('INSERT INTO hume_events (stream, seq, payload) VALUES (?, ?, ?)').run('s', 1, '"one"');
+      else
+        db.prepare(
+          `INSERT INTO hume_events (stream, seq, position, payload) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM hume_events), ?)`,
+        ).run('s', 1, '"one"');
 
       db.exec('BEGIN');
       expect(await store.append('s', 'rolled back')).toEqual({ ok: true, seq: 2 });
@@ -43,7 +46,10 @@ describe('an append inside a transaction of the caller on a shared Database', ()
     it(`commits with it, its expect checked against what the transaction sees, with a ${cache} cache`, async () => {
       const { db, store } = shared();
       if (cache === 'warm') await store.append('s', 'one');
-      else db.prepare('INSERT INTO hume_events (stream, seq, payload) VALUES (?, ?, ?)').run('s', 1, '"one"');
+      else
+        db.prepare(
+          `INSERT INTO hume_events (stream, seq, position, payload) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM hume_events), ?)`,
+        ).run('s', 1, '"one"');
       db.exec('BEGIN');
       expect(await store.append('s', 'two', 1)).toEqual({ ok: true, seq: 2 });
       const stale = await store.append('s', 'stale', 1);

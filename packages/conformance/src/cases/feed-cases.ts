@@ -112,7 +112,7 @@ export const feedCases = defineCases([
     async run({ store, stream, longStream }) {
       const base = stream('feed');
       const acknowledged = new Acknowledged();
-      const total = Math.max(1200, Math.min(longStream, 2100));
+      const total = Math.max(1100, Math.min(longStream, 1500));
       for (let i = 0; i < total; i += 50) {
         await Promise.all(
           Array.from({ length: Math.min(50, total - i) }, (_, j) => acknowledged.append(store, `${base}:${(i + j) % 3}`, i + j)),
