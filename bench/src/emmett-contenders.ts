@@ -38,6 +38,18 @@ export function emmettAppends(name: string, store: () => EventStore, writers: nu
   };
 }
 
+/** One writer appending batches of `size` events per appendToStream call (one op: one event). */
+export function emmettBatches(name: string, store: () => EventStore, size: number): Contender {
+  const batch = Array.from({ length: size }, () => emmettEvent);
+  return {
+    name,
+    async run(ops) {
+      const stream = freshStream('emmett-batch');
+      for (let done = 0; done < ops; done += size) await store().appendToStream(stream, batch);
+    },
+  };
+}
+
 /**
  * `writers` loops racing on one stream with expectedStreamVersion; on a
  * conflict each re-reads the events after the version it knows and retries.

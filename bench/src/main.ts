@@ -13,6 +13,9 @@ interleaved round by round, and prints each scenario's figures and ratios.
 --json <file>        also writes the run, machine and versions included, as JSON
 --strict             exits 1 when a ratio misses its target (not with --smoke)
 --skip-native-peers  leaves out Emmett SQLite, whose native module (sqlite3) pnpm install does not build
+--scenario <pattern> only the scenarios whose name matches (a regular expression)
+--scale <x>          appends per round times x (reads keep their size), for shorter runs on a busy machine
+--rounds <n>         timed rounds per scenario instead of each scenario's own
 In the repository, pnpm bench builds everything, Emmett SQLite's sqlite3 included, and runs this.`;
 
 function parse(): ReturnType<typeof parseOptions> {
@@ -32,6 +35,9 @@ function parseOptions() {
       json: { type: 'string' },
       strict: { type: 'boolean', default: false },
       'skip-native-peers': { type: 'boolean', default: false },
+      scenario: { type: 'string' },
+      scale: { type: 'string' },
+      rounds: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -41,6 +47,13 @@ const { values } = parse();
 if (values.help) {
   console.log(usage);
   process.exit(0);
+}
+const scenarioFilter = values.scenario === undefined ? undefined : new RegExp(values.scenario, 'i');
+const scale = values.scale === undefined ? 1 : Number(values.scale);
+const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
+if (!(scale > 0) || (rounds !== undefined && !(Number.isInteger(rounds) && rounds > 0))) {
+  console.error('--scale must be a positive number and --rounds a positive integer (--help prints the usage)');
+  process.exit(2);
 }
 const only = values.only === undefined ? undefined : new RegExp(values.only, 'i');
 
@@ -102,7 +115,11 @@ console.log(
 for (const suite of await loadSuites()) {
   if (only && !only.test(suite.name)) continue;
   try {
-    for (const scenario of await suite.scenarios({ smoke: values.smoke, skipNativePeers: values['skip-native-peers'] })) {
+    for (const listed of await suite.scenarios({ smoke: values.smoke, skipNativePeers: values['skip-native-peers'] })) {
+      if (scenarioFilter && !scenarioFilter.test(listed.name)) continue;
+      // Only appends scale: a read's round reads its whole stream whatever its ops.
+      const scaled = /append/.test(listed.unit) ? Math.max(1, Math.round(listed.ops * scale)) : listed.ops;
+      const scenario = { ...listed, ops: scaled, rounds: rounds ?? listed.rounds };
       const result = await runScenario(scenario, (done, total) => progress(scenario.name, done, total));
       results.push(result);
       console.log(`${format(result)}\n`);

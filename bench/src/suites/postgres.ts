@@ -5,26 +5,33 @@ import { promisify } from 'node:util';
 import type { PostgresEventStore as EmmettPostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import { PostgresEventStore } from '@hume/postgres';
 import pg from 'pg';
+import { commitUnitsWith } from '../../../packages/postgres/dist/postgres-commit-units.js';
+import { GroupCommit } from '../../../packages/postgres/dist/postgres-group-commit.js';
+import { resolveOptions } from '../../../packages/postgres/dist/postgres-options.js';
+import { statementsFor } from '../../../packages/postgres/dist/postgres-statements.js';
 import { type PostgresServer, startPostgres } from '../../../packages/postgres/scripts/postgres-server.mjs';
-import { emmettAppends, emmettFill, emmettFirstEvent, emmettRacingWithExpect } from '../emmett-contenders.js';
+import { emmettAppends, emmettBatches, emmettFill, emmettFirstEvent, emmettRacingWithExpect } from '../emmett-contenders.js';
 import { openEmmettPostgres } from '../emmett-postgres.js';
 import { humeFirstEvent, humeRacingWithExpect } from '../hume-contenders.js';
 import { freshStream, lanes, payload } from '../lanes.js';
+import { installMessageDb, messageDbBatches, messageDbConnection, messageDbRacingWithExpect, messageDbWrites } from '../message-db.js';
 import { readRawPages } from '../postgres-raw-read.js';
 import type { Contender, Notes, Scenario, Suite } from '../scenario.js';
 
 const LANES = 8;
 const EMMETT = 'emmett-postgresql';
+const MESSAGE_DB = 'Message DB write_message';
+const BATCH = 100;
 
 let server: PostgresServer | undefined;
 let databaseUrl = '';
 let schema = '';
 const pools: pg.Pool[] = [];
 
-function newPool(max: number): pg.Pool {
+function newPool(max: number, config: pg.PoolConfig = {}): pg.Pool {
   // No idle timeout: a pool then drops a connection only after a query on it failed (or it failed while idle),
   // which the racing scenario counts.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 0 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 0, ...config });
   pool.on('error', () => undefined);
   pools.push(pool);
   return pool;
@@ -53,13 +60,19 @@ const suite: Suite = {
     const settings = await admin.query<{ name: string; setting: string }>(
       "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers') ORDER BY name",
     );
+    const messageDbVersion = await installMessageDb(databaseUrl);
     const serverNotes: Notes = {
       server: `PostgreSQL ${version} (${server ? 'embedded, started by the suite' : 'DATABASE_URL'})`,
       settings: settings.rows.map((row) => `${row.name}=${row.setting}`).join(', '),
       peer: `${EMMETT} on the same server and database (its emt_* tables)`,
+      messageDb: `Message DB ${messageDbVersion} (its install scripts, schema message_store), write_message through raw pg; each stream its own category (write_message locks a category)`,
     };
     console.log(`${serverNotes.server}: ${serverNotes.settings}\n`);
     await new PostgresEventStore(admin, { schema }).migrate();
+    // The same schema without the feed's columns and index, for the cost of the feed on appends.
+    const noFeedSchema = `${schema}_nofeed`;
+    await new PostgresEventStore(admin, { schema: noFeedSchema }).migrate();
+    await admin.query(`ALTER TABLE "${noFeedSchema}".hume_events DROP COLUMN tx, DROP COLUMN position`);
     const events = `"${schema}".hume_events`;
     const raw = `"${schema}".raw_events`;
     // The raw contenders write to a table of the same shape as the adapter's.
@@ -97,6 +110,11 @@ const suite: Suite = {
     };
     const appendRounds = smoke ? 1 : 9;
     const appendOps = smoke ? 40 : 3_000;
+    const messageDbPool = (connections: number): (() => pg.Pool) => {
+      const pool = newPool(connections, messageDbConnection);
+      return () => pool;
+    };
+    const sql = statementsFor(resolveOptions({ schema }));
 
     /** A raw single INSERT per event, each connection numbering its own stream's seqs. */
     const rawInserts = (name: string, connections: number): Contender => {
@@ -111,10 +129,24 @@ const suite: Suite = {
         },
       };
     };
+    /** The adapter's own statement for one append without expect, sent by raw pg: what the adapter adds to it. */
+    const rawAdapterStatement = (name: string, connections: number): Contender => {
+      const pool = newPool(connections);
+      return {
+        name,
+        async run(ops) {
+          await lanes(ops, connections, async (_, count) => {
+            const stream = freshStream('raw-function');
+            for (let i = 0; i < count; i++) {
+              await pool.query({ name: sql.append.name, text: sql.append.text, values: [stream, [1], null, [JSON.stringify(payload)]] });
+            }
+          });
+        },
+      };
+    };
     /**
-     * No target: the adapter's own append statement (no expect) sent by raw pg, which tells how
-     * much of the gap to a plain INSERT is the statement's (the counter row's write, returning
-     * the seq) and how much the adapter's.
+     * The 1.0 release's append: one data-modifying CTE moving the counter row and inserting the
+     * event, which the 1.0 adapter sent at 0.94–1.03 × raw pg (README of 1.0), sent here by raw pg.
      */
     const rawCounterAppends = (name: string, connections: number): Contender => {
       const pool = newPool(connections);
@@ -130,14 +162,21 @@ const suite: Suite = {
       };
     };
     /** Appends without expect, or with `expect` the last seq each lane wrote (a single writer's command handler). */
-    const adapterAppends = (name: string, connections: number, stream?: string, withExpect = false): Contender => {
+    const adapterAppends = (
+      name: string,
+      connections: number,
+      stream?: string,
+      withExpect = false,
+      inSchema = schema,
+      callers = connections,
+    ): Contender => {
       // A lane's expect counts its own appends, right only on a stream it starts.
       if (withExpect && stream !== undefined) throw new Error(`${name}: with expect, each lane needs a fresh stream`);
-      const store = new PostgresEventStore(newPool(connections), { schema });
+      const store = new PostgresEventStore(newPool(connections), { schema: inSchema });
       return {
         name,
         async run(ops) {
-          await lanes(ops, connections, async (_, count) => {
+          await lanes(ops, callers, async (_, count) => {
             const target = stream ?? freshStream('adapter');
             for (let i = 0; i < count; i++) {
               const result = await store.append(target, payload, withExpect ? i : undefined);
@@ -147,6 +186,33 @@ const suite: Suite = {
         },
       };
     };
+
+    /** 8 callers through the adapter's group commit with `inFlight` statements in flight at once (the store keeps 1). */
+    const groupInFlight = (name: string, inFlight: number): Contender => {
+      const pool = newPool(LANES);
+      const run = async (_operation: string, statement: { name: string; text: string }, values: unknown[]) =>
+        pool.query<(string | null)[]>({
+          ...statement,
+          values,
+          rowMode: 'array',
+          types: { getTypeParser: () => (value: string) => value } as never,
+        });
+      const group = new GroupCommit(commitUnitsWith(run, sql), { inFlight, events: 10_000, chars: 4 * 1024 * 1024 });
+      const json = JSON.stringify(payload);
+      return {
+        name,
+        async run(ops) {
+          await lanes(ops, LANES, async (_, count) => {
+            const stream = freshStream('in-flight');
+            for (let i = 0; i < count; i++) await group.submit({ stream, payloads: [json], expect: undefined });
+          });
+        },
+      };
+    };
+    const batchStore = new PostgresEventStore(newPool(1), { schema });
+    const batchPayloads = Array.from({ length: BATCH }, () => payload);
+    const rawBatchPool = newPool(1);
+    const rawBatchJson = Array.from({ length: BATCH }, () => JSON.stringify(payload));
 
     // 8 connections racing on one stream.
     const racingPool = newPool(LANES);
@@ -178,34 +244,108 @@ const suite: Suite = {
           rawInserts('raw pg INSERT', 1),
           adapterAppends('@hume/postgres', 1),
           adapterAppends('@hume/postgres + expect', 1, undefined, true),
+          rawAdapterStatement('raw pg, the same statement', 1),
+          rawCounterAppends('1.0 statement (counter CTE), raw pg', 1),
           emmettAppends(EMMETT, emmettStore, 1),
-          rawCounterAppends('raw pg, the counter CTE', 1),
+          messageDbWrites(MESSAGE_DB, messageDbPool(1), 1),
         ],
         targets: [
-          { numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.95 },
-          { numerator: '@hume/postgres + expect', denominator: 'raw pg INSERT', min: 0.95 },
+          { numerator: '@hume/postgres', denominator: 'raw pg, the same statement', min: 0.95 },
+          { numerator: '@hume/postgres', denominator: '1.0 statement (counter CTE), raw pg', min: 0.97 },
           { numerator: '@hume/postgres', denominator: EMMETT, min: 2 },
-          { numerator: 'raw pg, the counter CTE', denominator: 'raw pg INSERT' },
-          { numerator: '@hume/postgres', denominator: 'raw pg, the counter CTE' },
+          { numerator: '@hume/postgres', denominator: MESSAGE_DB },
+          { numerator: '@hume/postgres', denominator: 'raw pg INSERT' },
+          { numerator: '@hume/postgres + expect', denominator: 'raw pg INSERT' },
+          { numerator: '1.0 statement (counter CTE), raw pg', denominator: 'raw pg INSERT' },
         ],
         notes: () => serverNotes,
       },
       {
-        name: 'postgres: append, 8 connections on 8 streams',
+        name: 'postgres: append, 8 callers through one store (pool of 8) on 8 streams',
         unit: 'append',
         ops: appendOps * 2,
         rounds: appendRounds,
         contenders: [
-          rawInserts('raw pg INSERT', LANES),
           adapterAppends('@hume/postgres', LANES),
+          groupInFlight('group commit, 2 statements in flight', 2),
+          groupInFlight('group commit, 4 statements in flight', 4),
+          rawInserts('raw pg INSERT', LANES),
+          rawCounterAppends('1.0 statement (counter CTE), raw pg', LANES),
           emmettAppends(EMMETT, emmettStore, LANES),
-          rawCounterAppends('raw pg, the counter CTE', LANES),
+          messageDbWrites(MESSAGE_DB, messageDbPool(LANES), LANES),
         ],
         targets: [
-          { numerator: '@hume/postgres', denominator: 'raw pg INSERT', min: 0.9 },
-          { numerator: '@hume/postgres', denominator: EMMETT, min: 2 },
-          { numerator: 'raw pg, the counter CTE', denominator: 'raw pg INSERT' },
-          { numerator: '@hume/postgres', denominator: 'raw pg, the counter CTE' },
+          { numerator: '@hume/postgres', denominator: MESSAGE_DB, min: 3 },
+          { numerator: '@hume/postgres', denominator: EMMETT, min: 4 },
+          { numerator: '@hume/postgres', denominator: 'group commit, 2 statements in flight' },
+          { numerator: '@hume/postgres', denominator: 'group commit, 4 statements in flight' },
+          { numerator: '@hume/postgres', denominator: '1.0 statement (counter CTE), raw pg' },
+          { numerator: '@hume/postgres', denominator: 'raw pg INSERT' },
+        ],
+      },
+      {
+        name: `postgres: ${BATCH} events per call, one connection`,
+        unit: 'appended event',
+        ops: smoke ? BATCH * 2 : BATCH * 30,
+        rounds: appendRounds,
+        contenders: [
+          {
+            name: `@hume/postgres appendMany(${BATCH})`,
+            async run(ops) {
+              const stream = freshStream('batch');
+              for (let done = 0; done < ops; done += BATCH) {
+                const result = await batchStore.appendMany(stream, batchPayloads, done);
+                if (!result.ok) throw result.error;
+              }
+            },
+          },
+          {
+            name: `@hume/postgres, ${BATCH} awaited appends`,
+            async run(ops) {
+              const stream = freshStream('batch-single');
+              for (let done = 0; done < ops; done++) {
+                const result = await batchStore.append(stream, payload);
+                if (!result.ok) throw result.error;
+              }
+            },
+          },
+          {
+            name: `raw pg, ${BATCH} rows in one INSERT`,
+            async run(ops) {
+              const stream = freshStream('raw-batch');
+              for (let done = 0; done < ops; done += BATCH) {
+                await rawBatchPool.query({
+                  name: 'bench-raw-batch',
+                  text: `INSERT INTO ${raw} (stream, seq, payload) SELECT $1::text, $2::bigint + p.n, p.payload FROM unnest($3::json[]) WITH ORDINALITY AS p(payload, n)`,
+                  values: [stream, done, rawBatchJson],
+                });
+              }
+            },
+          },
+          emmettBatches(`${EMMETT}, ${BATCH} events per appendToStream`, emmettStore, BATCH),
+          messageDbBatches(`${MESSAGE_DB}, ${BATCH} in one transaction`, messageDbPool(1), BATCH),
+        ],
+        targets: [
+          { numerator: `@hume/postgres appendMany(${BATCH})`, denominator: `@hume/postgres, ${BATCH} awaited appends`, min: 20 },
+          { numerator: `@hume/postgres appendMany(${BATCH})`, denominator: `raw pg, ${BATCH} rows in one INSERT`, min: 0.9 },
+          { numerator: `@hume/postgres appendMany(${BATCH})`, denominator: `${EMMETT}, ${BATCH} events per appendToStream` },
+          { numerator: `@hume/postgres appendMany(${BATCH})`, denominator: `${MESSAGE_DB}, ${BATCH} in one transaction` },
+        ],
+      },
+      {
+        name: 'postgres: append cost of the feed columns (tx, position and their index) against a branch of the schema without them',
+        unit: 'append',
+        ops: appendOps,
+        rounds: appendRounds,
+        contenders: [
+          adapterAppends('1 caller, with the feed columns', 1),
+          adapterAppends('1 caller, without', 1, undefined, false, noFeedSchema),
+          adapterAppends('8 callers, with the feed columns', LANES),
+          adapterAppends('8 callers, without', LANES, undefined, false, noFeedSchema),
+        ],
+        targets: [
+          { numerator: '1 caller, with the feed columns', denominator: '1 caller, without', min: 0.9 },
+          { numerator: '8 callers, with the feed columns', denominator: '8 callers, without', min: 0.9 },
         ],
       },
       {
@@ -267,11 +407,13 @@ const suite: Suite = {
             },
           },
           emmettAppends(EMMETT, emmettStore, LANES, `${emmettPrefix}-race`),
+          messageDbWrites(MESSAGE_DB, messageDbPool(LANES), LANES, true),
         ],
         targets: [
           { numerator: '@hume/postgres', denominator: 'raw MAX(seq)+1, retry on 23505', min: 2 },
           { numerator: '@hume/postgres, a store per connection', denominator: 'raw MAX(seq)+1, retry on 23505', min: 2 },
           { numerator: '@hume/postgres', denominator: EMMETT, min: 2 },
+          { numerator: '@hume/postgres', denominator: MESSAGE_DB },
         ],
         notes: () => ({ humeFailedAppends: racingErrors, humeConnectionsLost: racingConnectionsLost, rawRetries }),
       },
@@ -280,8 +422,15 @@ const suite: Suite = {
         unit: 'append',
         ops: smoke ? 40 : 1_000,
         rounds: appendRounds,
-        contenders: [humeRacingWithExpect('@hume/postgres', () => racingStore, LANES), emmettRacingWithExpect(EMMETT, emmettStore, LANES)],
-        targets: [{ numerator: '@hume/postgres', denominator: EMMETT, min: 2 }],
+        contenders: [
+          humeRacingWithExpect('@hume/postgres', () => racingStore, LANES),
+          emmettRacingWithExpect(EMMETT, emmettStore, LANES),
+          messageDbRacingWithExpect(MESSAGE_DB, messageDbPool(LANES), LANES),
+        ],
+        targets: [
+          { numerator: '@hume/postgres', denominator: EMMETT, min: 2 },
+          { numerator: '@hume/postgres', denominator: MESSAGE_DB },
+        ],
       },
       {
         name: `postgres: read a ${million.toLocaleString('en-US')}-event stream`,
@@ -398,7 +547,11 @@ const suite: Suite = {
   },
   async close() {
     try {
-      if (!server && schema) await pools[0]?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      if (!server && schema) {
+        await pools[0]?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await pools[0]?.query(`DROP SCHEMA IF EXISTS "${schema}_nofeed" CASCADE`);
+        await pools[0]?.query('DROP SCHEMA IF EXISTS message_store CASCADE');
+      }
       await emmett?.close();
       emmett = undefined;
       await Promise.all(pools.splice(0).map((pool) => pool.end()));
