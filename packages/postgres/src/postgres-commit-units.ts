@@ -7,8 +7,10 @@ export type RunStatement = (operation: string, statement: Statement, values: unk
 /**
  * The statement behind a group commit: units on one stream call the
  * schema's `append` function (one routable call per stream), units on
- * several streams its `append_all`. Expects travel as NULL altogether when
- * no unit has one, which takes the function's path without a row lock read.
+ * several streams its `append_all`, or, when none has an expect, one
+ * set-based statement (two writes for the whole group rather than two per
+ * stream). Expects travel as NULL altogether when no unit has one, which
+ * takes the function's path without a row lock read.
  *
  * @example
  * ```ts
@@ -24,9 +26,12 @@ export function commitUnitsWith(run: RunStatement, sql: Statements): CommitUnits
     const payloads = units.length === 1 ? first.payloads : units.flatMap((unit) => unit.payloads);
     const others = units.length - 1;
     const operation = `append to ${JSON.stringify(first.stream)}${others > 0 ? ` (in a group commit with ${others} other append${others === 1 ? '' : 's'})` : ''}`;
+    const streams = oneStream ? undefined : units.map((unit) => unit.stream);
     const { rows } = oneStream
       ? await run(operation, sql.append, [first.stream, counts, expects, payloads])
-      : await run(operation, sql.appendAll, [units.map((unit) => unit.stream), counts, expects, payloads]);
+      : expects === null
+        ? await run(operation, sql.appendAllWithoutExpect, [streams, counts, payloads])
+        : await run(operation, sql.appendAll, [streams, counts, expects, payloads]);
     const results = parseResults(rows[0]?.[0]);
     if (results.length !== units.length) {
       throw new Error(`${operation}: the server returned ${results.length} results for ${units.length} units`);

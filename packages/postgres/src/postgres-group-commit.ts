@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Seq } from '@hume/core';
 
 /** Events for one stream that are stored together or not at all: one append, or one `appendMany`. */
@@ -46,7 +47,7 @@ interface Waiting {
  *
  * A stream is in at most one statement in flight, so its units are judged
  * and stored in their order of arrival, and the streams of a statement are
- * sorted, so that two stores' group commits lock counter rows in the same
+ * sorted (by code point), so that two stores' group commits lock counter rows in the same
  * order and never deadlock each other.
  *
  * @example
@@ -118,7 +119,7 @@ export class GroupCommit {
   async #run(group: Waiting[]): Promise<void> {
     try {
       // Stable: a stream's units keep their order of arrival.
-      const sorted = [...group].sort((a, b) => compareCodeUnits(a.unit.stream, b.unit.stream));
+      const sorted = [...group].sort((a, b) => compareCodePoints(a.unit.stream, b.unit.stream));
       let outcomes: readonly UnitOutcome[];
       try {
         outcomes = await this.#commit(sorted.map((waiting) => waiting.unit));
@@ -140,7 +141,18 @@ export class GroupCommit {
   }
 }
 
-/** Orders strings by UTF-16 code units, the same in every process whatever the locale or the database's collation. */
-export function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Orders strings by code points, the order of PostgreSQL's `"C"` collation
+ * (UTF-8 bytes), the same in every process whatever the locale or the
+ * database's default collation. Code units would differ from it where a
+ * character past U+FFFF meets one from U+E000 to U+FFFF.
+ *
+ * @example
+ * ```ts
+ * ['b', 'a', '\u{1F600}', '\uFF61'].sort(compareCodePoints); // ['a', 'b', '\uFF61', '\u{1F600}']
+ * ```
+ */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

@@ -18,6 +18,11 @@ export interface Statements {
   readonly append: Statement;
   /** The same over several streams: `$1` each unit's stream (`text[]`, sorted). A group commit. */
   readonly appendAll: Statement;
+  /**
+   * A group commit over several streams where no unit has an expect: the
+   * same arguments and result as `appendAll` without `$3`, set-based.
+   */
+  readonly appendAllWithoutExpect: Statement;
   /** `$1` stream, `$2` after, `$3` limit: one keyset page. */
   readonly readPage: Statement;
 }
@@ -35,11 +40,35 @@ export interface Statements {
  * ```
  */
 export function statementsFor(options: ResolvedOptions): Statements {
-  const { events, appendFunction, appendAllFunction } = options;
+  const { events, streams, appendFunction, appendAllFunction } = options;
   const args = '$2::integer[], $3::bigint[], $4::json[]';
   return {
     append: named(`SELECT ${appendFunction}($1::text, ${args})`),
     appendAll: named(`SELECT ${appendAllFunction}($1::text[], ${args})`),
+    // Two writes for the whole group, however many streams: one multi-row upsert moves every
+    // stream's counter by its total (rows in "C" order, the order the caller sorted them in, so
+    // locks are taken in the same order as by the functions), one INSERT stores every event at
+    // its counter's new end minus what follows it. A data-modifying CTE runs to completion even
+    // though the final SELECT does not read it.
+    appendAllWithoutExpect: named(
+      `WITH u AS (
+        SELECT x.stream, x.size, x.i,
+          sum(x.size) OVER (ORDER BY x.i) - x.size AS before,
+          sum(x.size) OVER (PARTITION BY x.stream ORDER BY x.i) AS upto,
+          sum(x.size) OVER (PARTITION BY x.stream) AS total
+        FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS x(stream, size, i)
+      ), c AS (
+        INSERT INTO ${streams} AS s (stream, seq)
+        SELECT DISTINCT ON (u.stream COLLATE "C") u.stream, u.total FROM u ORDER BY u.stream COLLATE "C"
+        ON CONFLICT (stream) DO UPDATE SET seq = s.seq + excluded.seq
+        RETURNING s.stream, s.seq
+      ), e AS (
+        INSERT INTO ${events} (stream, seq, payload)
+        SELECT u.stream, c.seq - u.total + u.upto - u.size + k, ($3::json[])[u.before + k]
+        FROM u JOIN c ON c.stream = u.stream, generate_series(1, u.size) AS k
+      )
+      SELECT array_agg(c.seq - u.total + u.upto ORDER BY u.i) FROM u JOIN c ON c.stream = u.stream`,
+    ),
     readPage: named(`SELECT seq, payload FROM ${events} WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
   };
 }

@@ -72,6 +72,34 @@ describe('group commit: appends in flight at once through one store', () => {
     expect(statements).toBeLessThan(calls.length / 4);
   });
 
+  it('gives appends and batches without expect on several streams, new and old, the seqs of their order of arrival (the set-based statement)', async () => {
+    await store.appendMany('set-old', ['o1', 'o2', 'o3']);
+    const next = random(7);
+    const streams = ['set-old', 'set-new-\u{1F600}', 'set-new-\uFF61', 'set-new-a'];
+    const calls = range(1, 300).map((i) => {
+      const stream = streams[Math.floor(next() * streams.length)] as string;
+      const size = next() < 0.3 ? 1 + Math.floor(next() * 4) : 0;
+      return { stream, payloads: size === 0 ? [{ i }] : range(1, size).map((j) => ({ i, j })), many: size !== 0 };
+    });
+    const results = await Promise.all(
+      calls.map((call) => (call.many ? store.appendMany(call.stream, call.payloads) : store.append(call.stream, call.payloads[0] as Json))),
+    );
+    const last = new Map<string, number>([['set-old', 3]]);
+    const expected = calls.map((call) => {
+      const first = (last.get(call.stream) ?? 0) + 1;
+      const seq = first + call.payloads.length - 1;
+      last.set(call.stream, seq);
+      return call.many ? { ok: true, first, seq } : { ok: true, seq };
+    });
+    expect(results).toEqual(expected);
+    for (const stream of streams) {
+      const payloads: Json[] = [];
+      for await (const event of store.events(stream)) payloads.push(event.payload);
+      const older = stream === 'set-old' ? ['o1', 'o2', 'o3'] : [];
+      expect(payloads).toEqual([...older, ...calls.filter((call) => call.stream === stream).flatMap((call) => call.payloads)]);
+    }
+  });
+
   it('does not delay a lone append: each of several awaited appends takes one statement of its own', async () => {
     let statements = 0;
     const onAcquire = (): void => {
