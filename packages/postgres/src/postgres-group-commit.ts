@@ -41,7 +41,9 @@ interface Waiting {
 /**
  * Group commit: the units that arrive while a commit is in flight wait, and
  * go together in the next statement, whatever their streams and expects. A
- * lone unit goes at once: there is no timer. Each unit's outcome is its
+ * lone unit goes at once: there is no timer. After a group of several, the
+ * next one leaves at the end of the event loop's turn, so that the callers
+ * it answered, who typically append again at once, join it. Each unit's outcome is its
  * own (a refused expect refuses only that unit); a failed statement rejects
  * every unit it carried, and nothing of them was stored.
  *
@@ -66,6 +68,8 @@ export class GroupCommit {
   /** Streams of the statements in flight. */
   readonly #busy = new Set<string>();
   #inFlight = 0;
+  /** Set while the next group waits for the callers a finished group just answered. */
+  #regrouping = false;
 
   constructor(commit: CommitUnits, limits: GroupLimits) {
     this.#commit = commit;
@@ -83,6 +87,7 @@ export class GroupCommit {
   }
 
   #pump(): void {
+    if (this.#regrouping) return;
     while (this.#inFlight < this.#limits.inFlight && this.#queue.length > 0) {
       const group = this.#take();
       if (group.length === 0) return;
@@ -136,7 +141,19 @@ export class GroupCommit {
     } finally {
       this.#inFlight--;
       for (const waiting of group) this.#busy.delete(waiting.unit.stream);
-      this.#pump();
+      if (group.length > 1) {
+        // Callers answered together tend to append again at once: wait until their promise
+        // continuations have run (setImmediate comes after every microtask) so that their next
+        // appends join the units already queued, rather than going alone in a statement of their
+        // own ahead of the rest. A lone caller's group has one unit and never waits here.
+        this.#regrouping = true;
+        setImmediate(() => {
+          this.#regrouping = false;
+          this.#pump();
+        });
+      } else {
+        this.#pump();
+      }
     }
   }
 }
