@@ -1,4 +1,5 @@
 import {
+  type AppendManyResult,
   type AppendResult,
   BackendError,
   checkEvents,
@@ -15,7 +16,7 @@ import {
 import pg, { type Pool } from 'pg';
 import type { MigrateResult } from './migrate-result.js';
 import { parseSeq } from './parse-seq.js';
-import { type AppendManyResult, appendMany, groupLimits, type MAX_APPEND_MANY_EVENTS } from './postgres-append-many.js';
+import { appendMany, groupLimits, type MAX_APPEND_MANY_EVENTS } from './postgres-append-many.js';
 import { commitUnitsWith } from './postgres-commit-units.js';
 import { backoff, isConnectionLost, isRetryable, MAX_RETRIES, sqlState } from './postgres-failure.js';
 import { GroupCommit, type UnitOutcome } from './postgres-group-commit.js';
@@ -139,14 +140,10 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
    * if (result.ok) console.log(result.first, result.seq); // 1 2
    * ```
    */
-  appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
-    return appendMany(
-      () => this.#assertOpen('appendMany'),
-      (jsons, expected) => this.#submit(stream, jsons, expected),
-      stream,
-      payloads,
-      expect,
-    );
+  async appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
+    this.#assertOpen('appendMany');
+    const submit = (jsons: readonly string[], expected: Seq | undefined): Promise<UnitOutcome> => this.#submit(stream, jsons, expected);
+    return appendMany(submit, stream, payloads, expect, this.#options.maxPayloadBytes);
   }
 
   /**
