@@ -1,3 +1,4 @@
+import { parseSeq } from './parse-seq.js';
 import type { CommitUnits, Unit, UnitOutcome } from './postgres-group-commit.js';
 import type { Statement, Statements } from './postgres-statements.js';
 
@@ -5,7 +6,8 @@ import type { Statement, Statements } from './postgres-statements.js';
 export type RunStatement = (operation: string, statement: Statement, values: unknown[]) => Promise<{ readonly rows: (string | null)[][] }>;
 
 /**
- * The statement behind a group commit: units on one stream call the
+ * The statement behind a group commit: a lone append without expect is
+ * the 1.0 counter CTE; otherwise units on one stream call the
  * schema's `append` function (one routable call per stream), units on
  * several streams its `append_all`, or, when none has an expect, one
  * set-based statement (two writes for the whole group rather than two per
@@ -26,6 +28,10 @@ export function commitUnitsWith(run: RunStatement, sql: Statements): CommitUnits
     const payloads = units.length === 1 ? first.payloads : units.flatMap((unit) => unit.payloads);
     const others = units.length - 1;
     const operation = `append to ${JSON.stringify(first.stream)}${others > 0 ? ` (in a group commit with ${others} other append${others === 1 ? '' : 's'})` : ''}`;
+    if (units.length === 1 && payloads.length === 1 && expects === null) {
+      const { rows } = await run(operation, sql.appendOne, [first.stream, payloads[0]]);
+      return [{ ok: true, seq: parseSeq(rows[0]?.[0]) }];
+    }
     const streams = oneStream ? undefined : units.map((unit) => unit.stream);
     const { rows } = oneStream
       ? await run(operation, sql.append, [first.stream, counts, expects, payloads])

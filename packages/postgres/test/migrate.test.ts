@@ -49,7 +49,7 @@ describe('migrate()', () => {
     try {
       const rejection = await store.append('s', 1).catch((error: unknown) => error);
       expect(rejection).toMatchObject({ code: 'BACKEND', message: expect.stringMatching(/run migrate\(\) first/) });
-      expect((rejection as Error).cause).toMatchObject({ code: '3F000' }); // the schema, and with it the append function, is missing
+      expect((rejection as Error).cause).toMatchObject({ code: '42P01' });
     } finally {
       await store.close();
     }
