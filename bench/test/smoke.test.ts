@@ -87,7 +87,7 @@ test('--help prints the usage and exits 0; an unknown flag exits 2 with one line
   const bogus = await bench('--bogus');
   expect(bogus.code).toBe(2);
   expect(bogus.stderr.trim().split('\n')).toEqual([expect.stringMatching(/'--bogus'.*--help prints the usage/)]);
-});
+}, 60_000);
 
 test('dist/peers.js answers --help with exit 0, an unknown flag with one line and exit 2, and exits 0 at once when sqlite3 loads', async () => {
   const peers = fileURLToPath(new URL('../dist/peers.js', import.meta.url));
@@ -105,4 +105,4 @@ test('dist/peers.js answers --help with exit 0, an unknown flag with one line an
   expect(bogus.code).toBe(2);
   expect(bogus.stderr.trim().split('\n')).toEqual([expect.stringMatching(/'--bogus'.*--help prints the usage/)]);
   if (sqlite3Loads()) expect(await runPeers()).toEqual({ code: 0, stdout: '', stderr: '' });
-});
+}, 60_000);

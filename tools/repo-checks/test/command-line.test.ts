@@ -24,13 +24,14 @@ async function run(script: string, flag: string): Promise<{ code: number; stdout
 }
 
 describe.each(scripts)('%s', (script) => {
-  it('answers --help with its usage and exit 0', async () => {
+  // Each starts a Node process: seconds on a busy machine.
+  it('answers --help with its usage and exit 0', { timeout: 60_000 }, async () => {
     const { code, stdout } = await run(script, '--help');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: /);
   });
 
-  it('answers an unknown flag with one line and exit 2', async () => {
+  it('answers an unknown flag with one line and exit 2', { timeout: 60_000 }, async () => {
     const { code, stderr } = await run(script, '--bogus');
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/--bogus.*--help prints the usage/)]);
