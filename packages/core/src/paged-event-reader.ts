@@ -1,8 +1,34 @@
 import type { Event } from './event.js';
 import type { Seq } from './seq.js';
 
-/** Reads up to `limit` events of one stream with seq > `after`, ascending; may answer at once or later. */
-export type ReadPage<P> = (after: Seq, limit: number) => Promise<readonly Event<P>[]> | readonly Event<P>[];
+/**
+ * A page of events, ascending. A page shorter than the limit asked for ends
+ * the read, unless `more` is `true`: the adapter cut it short by its byte
+ * budget (see {@link cutPage}) and the stream may go on after it.
+ */
+export type EventPage<P> = readonly Event<P>[] & { readonly more?: boolean };
+
+/**
+ * Reads up to `limit` events of one stream with seq > `after`, ascending; may
+ * answer at once or later. To bound a page by bytes as well as by events,
+ * return fewer events marked with {@link cutPage}: always at least one.
+ */
+export type ReadPage<P> = (after: Seq, limit: number) => Promise<EventPage<P>> | EventPage<P>;
+
+/**
+ * Marks a page that an adapter cut short of its event limit because its
+ * payloads reached the page's byte budget, so that the reader asks for the
+ * next page instead of ending the read. Returns the same array.
+ *
+ * @example
+ * ```ts
+ * const events = rows.slice(0, fitting).map(toEvent);
+ * return fitting < rows.length ? cutPage(events) : events;
+ * ```
+ */
+export function cutPage<P>(events: Event<P>[]): EventPage<P> {
+  return Object.assign(events, { more: true as const });
+}
 
 const done: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -21,7 +47,8 @@ export interface PagedReadOptions {
 /**
  * The lazy read of clause C4, for adapters: one keyset page in memory at a
  * time (two with `readAhead`), each page read after the last seq of the one
- * before, stopping at the first short page. Breaking out of the loop
+ * before, stopping at the first short page that is not marked
+ * {@link cutPage} (a page an adapter bounded by bytes). Breaking out of the loop
  * (`return()`) stops it between pages; once a page asked for ahead has
  * arrived (and been dropped), the read holds nothing.
  *
@@ -44,13 +71,13 @@ export class PagedEventReader<P> implements AsyncIterableIterator<Event<P>, unde
   readonly #readPage: ReadPage<P>;
   readonly #pageSize: number;
   #after: Seq;
-  #page: readonly Event<P>[] = [];
+  #page: EventPage<P> = [];
   #index = 0;
   #finished = false;
   #pending: Promise<IteratorResult<Event<P>, undefined>> | undefined;
   #failure: Error | undefined;
   readonly #readAhead: boolean;
-  #ahead: Promise<readonly Event<P>[]> | undefined;
+  #ahead: Promise<EventPage<P>> | undefined;
 
   /** `failure`, when given, is what the first `next()` rejects with: a bad argument, a closed store. */
   constructor(readPage: ReadPage<P>, from: Seq, pageSize: number, failure?: Error, options: PagedReadOptions = {}) {
@@ -76,7 +103,7 @@ export class PagedEventReader<P> implements AsyncIterableIterator<Event<P>, unde
       return Promise.resolve({ done: false, value: event });
     }
     if (this.#finished) return Promise.resolve(done);
-    let page: Promise<readonly Event<P>[]> | readonly Event<P>[];
+    let page: Promise<EventPage<P>> | EventPage<P>;
     if (this.#ahead) {
       page = this.#ahead;
       this.#ahead = undefined;
@@ -114,10 +141,10 @@ export class PagedEventReader<P> implements AsyncIterableIterator<Event<P>, unde
 
   readonly #retry = (): Promise<IteratorResult<Event<P>, undefined>> => this.next();
 
-  #accept(page: readonly Event<P>[]): IteratorResult<Event<P>, undefined> {
+  #accept(page: EventPage<P>): IteratorResult<Event<P>, undefined> {
     const first = page[0];
     const last = page.at(-1);
-    if (page.length < this.#pageSize || last === undefined) this.#finished = true;
+    if ((page.length < this.#pageSize && page.more !== true) || last === undefined) this.#finished = true;
     if (first === undefined || last === undefined) return done;
     this.#after = last.seq;
     this.#page = page;
@@ -133,7 +160,7 @@ export class PagedEventReader<P> implements AsyncIterableIterator<Event<P>, unde
 
   /** Starts reading the page after the current one; `next()` takes it up when the current one runs out. */
   #askAhead(): void {
-    let page: Promise<readonly Event<P>[]> | readonly Event<P>[];
+    let page: Promise<EventPage<P>> | EventPage<P>;
     try {
       page = this.#readPage(this.#after, this.#pageSize);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { type Event, PagedEventReader } from '@hume/core';
+import { cutPage, type Event, PagedEventReader } from '@hume/core';
 import { describe, expect, it } from 'vitest';
 
 const stream = (length: number): Event<number>[] => Array.from({ length }, (_, i) => ({ seq: i + 1, payload: i }));
@@ -32,6 +32,21 @@ describe.each([
       [4, 3],
       [7, 3],
     ]);
+  });
+
+  it('goes on after a page cut short by its byte budget (cutPage), and stops at a short page that is not cut', async () => {
+    const events = stream(7);
+    const asked: number[] = [];
+    // Pages of at most two events "by bytes", four by count: every page but the last is short and cut.
+    const readPage = (after: number, limit: number) => {
+      asked.push(after);
+      const rest = events.filter((e) => e.seq > after).slice(0, limit);
+      const page = rest.length > 2 ? cutPage(rest.slice(0, 2)) : rest;
+      return later ? new Promise<typeof page>((resolve) => setTimeout(() => resolve(page), 1)) : page;
+    };
+    expect(await collect(new PagedEventReader(readPage, 0, 4))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(asked).toEqual([0, 2, 4, 6]);
+    expect(await collect(new PagedEventReader(readPage, 0, 4, undefined, { readAhead: true }))).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('asks once more after a full last page, and gets nothing', async () => {

@@ -3,6 +3,7 @@ import {
   BackendError,
   checkEvents,
   type Event,
+  type EventPage,
   type EventStore,
   type FeedEvent,
   type FeedOptions,
@@ -15,8 +16,8 @@ import {
 } from '@hume/core';
 import { LastSeqCache } from './last-seq-cache.js';
 import { describeCause, openSqliteDatabase } from './open-sqlite-database.js';
-import { parseSqlitePage, type SqlitePageRow } from './parse-sqlite-page.js';
 import type { AppendOutcome, PendingAppend } from './pending-append.js';
+import { readSqlitePage } from './read-sqlite-page.js';
 import { SqliteAppendWriter } from './sqlite-append-writer.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteFeed } from './sqlite-feed.js';
@@ -145,16 +146,16 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   events(stream: string, from: Seq = 0): AsyncIterableIterator<Event<P>> {
     // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
     const failure = this.#closed ? new StoreClosedError('events') : checkEvents(stream, from);
-    const readPage = (after: Seq, limit: number): Event<P>[] => {
+    const readPage = (after: Seq, limit: number): EventPage<P> => {
       if (this.#closed) throw new StoreClosedError('events');
       return this.#readPage(stream, after, limit);
     };
     return new PagedEventReader(readPage, from, this.#options.pageSize, failure);
   }
 
-  #readPage(stream: string, after: Seq, limit: number): Event<P>[] {
+  #readPage(stream: string, after: Seq, limit: number): EventPage<P> {
     try {
-      return parseSqlitePage<P>(this.#sql.page.all(stream, after, limit) as SqlitePageRow[]);
+      return readSqlitePage<P>(this.#sql, stream, after, limit, this.#options.pageBytes);
     } catch (error) {
       throw new BackendError(`reading stream ${JSON.stringify(stream)} after seq ${after} failed: ${describeCause(error)}`, error);
     }

@@ -21,8 +21,15 @@ export interface SqliteOptions {
   readonly tablePrefix?: string;
   /** See {@link SqliteDurability}. Default `'full'`. */
   readonly durability?: SqliteDurability;
-  /** How many events a read fetches per page (one query each). Default 512. */
+  /** How many events a read fetches per page at most. Default 512. */
   readonly pageSize?: number;
+  /**
+   * How many bytes of stored payload (JSON, UTF-8) a read fetches per page
+   * at most: a page ends after `pageSize` events or `pageBytes` bytes,
+   * whichever comes first, and always holds at least one event. Default
+   * 4 MiB (4194304).
+   */
+  readonly pageBytes?: number;
   /**
    * How long, in milliseconds, a call waits for another connection's write
    * lock before it rejects with code `BACKEND`. Default 5 000.
@@ -42,6 +49,7 @@ const sqliteOptionNames: OptionNames<SqliteOptions> = {
   tablePrefix: true,
   durability: true,
   pageSize: true,
+  pageBytes: true,
   busyTimeout: true,
   maxPayloadBytes: true,
 };
@@ -51,6 +59,7 @@ export interface ResolvedSqliteOptions {
   readonly tablePrefix: string;
   readonly durability: SqliteDurability;
   readonly pageSize: number;
+  readonly pageBytes: number;
   readonly busyTimeout: number;
   readonly maxPayloadBytes: number;
 }
@@ -72,6 +81,7 @@ export function resolveSqliteOptions(options: SqliteOptions = {}): ResolvedSqlit
     tablePrefix = 'hume_',
     durability = 'full',
     pageSize = 512,
+    pageBytes = 4 * 2 ** 20,
     busyTimeout = 5_000,
     maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
   } = options;
@@ -89,6 +99,9 @@ export function resolveSqliteOptions(options: SqliteOptions = {}): ResolvedSqlit
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
     throw new RangeError(`options.pageSize must be a positive integer (got ${describeArgument(pageSize)})`);
   }
+  if (!Number.isSafeInteger(pageBytes) || pageBytes < 1) {
+    throw new RangeError(`options.pageBytes must be a positive integer number of bytes (got ${describeArgument(pageBytes)})`);
+  }
   if (!Number.isSafeInteger(busyTimeout) || busyTimeout < 0 || busyTimeout > 2 ** 31 - 1) {
     throw new RangeError(
       `options.busyTimeout must be an integer number of milliseconds from 0 to 2147483647 (got ${describeArgument(busyTimeout)})`,
@@ -96,5 +109,5 @@ export function resolveSqliteOptions(options: SqliteOptions = {}): ResolvedSqlit
   }
   const payloadProblem = checkMaxPayloadBytes(maxPayloadBytes);
   if (payloadProblem) throw new RangeError(`options.maxPayloadBytes ${payloadProblem}`);
-  return Object.freeze({ tablePrefix, durability, pageSize, busyTimeout, maxPayloadBytes });
+  return Object.freeze({ tablePrefix, durability, pageSize, pageBytes, busyTimeout, maxPayloadBytes });
 }

@@ -13,7 +13,11 @@ export interface SqliteStatements {
    * change or none.
    */
   readonly insertIfLast: SqliteStatement;
-  /** `(stream, after, limit) → [seq, payload][]`: one keyset page. */
+  /** `(stream, after, limit) → [count, bytes, last seq]` of the next page: the payloads' stored sizes, not the payloads. */
+  readonly pageExtent: SqliteStatement;
+  /** `(stream, after, limit) → [seq, bytes][]`: each payload's stored size, for a page that must be cut by bytes. */
+  readonly pageSizes: SqliteStatement;
+  /** `(stream, after, through) → [seq, payload][]`: the events of a page whose extent was measured. */
   readonly page: SqliteStatement;
   readonly begin: SqliteStatement;
   readonly commit: SqliteStatement;
@@ -50,7 +54,15 @@ export function prepareSqliteStatements(db: SqliteDatabase, tables: SqliteTables
       `INSERT INTO ${tables.events} (stream, seq, position, payload) SELECT ?, ? + 1, ${nextPosition}, ?
        WHERE (SELECT coalesce(max(seq), 0) FROM ${tables.events} WHERE stream = ?) = ?`,
     ),
-    page: prepare(`SELECT seq, payload FROM ${tables.events} WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?`).raw(true),
+    // octet_length() of a column reads the size from the record header, never the payload (nor its overflow pages).
+    pageExtent: prepare(
+      `SELECT count(*), coalesce(sum(size), 0), max(seq) FROM
+       (SELECT seq, octet_length(payload) AS size FROM ${tables.events} WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?)`,
+    ).raw(true),
+    pageSizes: prepare(`SELECT seq, octet_length(payload) FROM ${tables.events} WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?`).raw(
+      true,
+    ),
+    page: prepare(`SELECT seq, payload FROM ${tables.events} WHERE stream = ? AND seq > ? AND seq <= ? ORDER BY seq`).raw(true),
     begin: db.prepare('BEGIN IMMEDIATE'),
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),

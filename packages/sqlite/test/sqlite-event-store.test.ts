@@ -36,11 +36,12 @@ function countingDatabase(db: Database.Database): { db: SqliteDatabase; pages: (
     },
     prepare(source: string): SqliteStatement {
       const statement = db.prepare(source);
-      if (source.includes('LIMIT')) {
-        const all = statement.all.bind(statement);
-        statement.all = (...params: unknown[]) => {
+      // Each page starts by measuring its extent (count, bytes, last seq).
+      if (source.includes('count(*)')) {
+        const get = statement.get.bind(statement);
+        statement.get = (...params: unknown[]) => {
           pages++;
-          return all(...params);
+          return get(...params);
         };
       }
       return statement;
@@ -269,8 +270,10 @@ describe('options', () => {
     [{ durability: 'fast' }, /^options\.durability must be 'full' or 'normal' \(got "fast"\)/],
     [{ pageSize: 0 }, /^options\.pageSize must be a positive integer \(got 0\)/],
     [{ pageSize: 1.5 }, /^options\.pageSize must be a positive integer/],
+    [{ pageBytes: 0 }, /^options\.pageBytes must be a positive integer number of bytes \(got 0\)/],
+    [{ pageBytes: '4 MiB' }, /^options\.pageBytes must be a positive integer/],
     [{ busyTimeout: -1 }, /^options\.busyTimeout must be an integer number of milliseconds/],
-    [{ bogus: 1 }, /^options\.bogus is not an option \(the options are: tablePrefix, durability, pageSize, busyTimeout/],
+    [{ bogus: 1 }, /^options\.bogus is not an option \(the options are: tablePrefix, durability, pageSize, pageBytes, busyTimeout/],
     [{ pagesize: 10 }, /^options\.pagesize is not an option \(did you mean pageSize\?/],
     [{ maxPayloadBytes: 1024 }, /^options\.maxPayloadBytes must be an integer from 2097152 \(2 MiB\) to 536870888 \(got 1024\)$/],
   ])('refuse %j with a message naming the option', (options, message) => {

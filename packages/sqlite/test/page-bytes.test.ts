@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { SqliteEventStore } from '@hume/sqlite';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { spawnFixture } from './child-process.js';
+import { tempDir } from './temp-dir.js';
+
+const dir = tempDir('page-bytes');
+let files = 0;
+const newFile = (): string => join(dir, `pages-${++files}.db`);
+const MiB = 2 ** 20;
+
+describe('pages bounded by bytes', () => {
+  it('read every event, in order and from any from, when pages end by bytes before they end by count', async () => {
+    const store = new SqliteEventStore(newFile(), { pageSize: 100, pageBytes: 100 });
+    // Stored sizes 30 to 120 bytes: pages of one to three events, and events bigger than a page on their own.
+    const payloads = Array.from({ length: 25 }, (_, i) => 'x'.repeat(28 + ((i * 37) % 93)));
+    for (const payload of payloads) await store.append('s', payload);
+    for (const from of [0, 1, 2, 7, 24, 25]) {
+      const seen: { seq: number; payload: string }[] = [];
+      for await (const event of store.events('s', from)) seen.push(event as { seq: number; payload: string });
+      expect(seen.map((event) => event.seq)).toEqual(payloads.map((_, i) => i + 1).slice(from));
+      expect(seen.map((event) => event.payload)).toEqual(payloads.slice(from));
+    }
+    await store.close();
+  });
+
+  it('keep a read of one event of a stream of large payloads within about one payload of memory', { timeout: 120_000 }, async () => {
+    const file = newFile();
+    await new SqliteEventStore(file).close();
+    // 30 payloads of 8 MiB (240 MiB), written straight into the table: the read is under test, not the appends.
+    const db = new Database(file);
+    const insert = db.prepare('INSERT INTO hume_events (stream, seq, payload) VALUES (?, ?, ?)');
+    const payload = JSON.stringify('x'.repeat(8 * MiB));
+    db.transaction(() => {
+      for (let seq = 1; seq <= 30; seq++) insert.run('big', seq, payload);
+    })();
+    db.close();
+
+    const reader = spawnFixture('read-one-child.mjs', [file, 'big']);
+    const { code, stderr } = await reader.exited;
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(reader.lines[0] ?? '{}') as {
+      first: { seq: number; length: number };
+      baselineRssBytes: number;
+      maxRssBytes: number;
+    };
+    expect(report.first).toEqual({ seq: 1, length: 8 * MiB });
+    // A page of 512 events would hold all 240 MiB; one event and its parsed copy are about 16 MiB.
+    const grew = report.maxRssBytes - report.baselineRssBytes;
+    expect(grew, `peak RSS grew by ${(grew / MiB).toFixed(0)} MiB`).toBeLessThan(80 * MiB);
+  });
+});
