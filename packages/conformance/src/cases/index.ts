@@ -16,6 +16,7 @@ import { payloadSizeCases } from './payload-size-cases.js';
 import { payloadTrapCases } from './payload-trap-cases.js';
 import { processCases } from './process-cases.js';
 import { readCases } from './read-cases.js';
+import { readMemoryCases } from './read-memory-cases.js';
 import { unknownOutcomeCases } from './unknown-outcome-cases.js';
 
 /** Every case of the kit, in the order of the clauses of docs/contract.md. */
@@ -24,6 +25,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...appendCases,
     ...expectCases,
     ...readCases,
+    ...readMemoryCases,
     ...payloadCases,
     ...payloadTrapCases,
     ...payloadSizeCases,
