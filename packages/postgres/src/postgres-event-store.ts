@@ -3,7 +3,9 @@ import {
   type AppendResult,
   BackendError,
   checkEvents,
+  cutPage,
   type Event,
+  type EventPage,
   type EventStore,
   type Json,
   type JsonShaped,
@@ -163,7 +165,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
   events(stream: string, from: Seq = 0): AsyncIterableIterator<Event<P>, undefined> {
     // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
     const failure = this.#closing ? new StoreClosedError('events') : checkEvents(stream, from);
-    const fetchPage = (after: Seq, limit: number): Promise<Event<P>[]> => this.#readPage(stream, after, limit);
+    const fetchPage = (after: Seq, limit: number): Promise<EventPage<P>> => this.#readPage(stream, after, limit);
     // Reading ahead overlaps a page's round trip with the caller's work on the page before it.
     return new PagedEventReader(fetchPage, from, this.#options.readPageSize, failure, { readAhead: true });
   }
@@ -197,14 +199,16 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     }
   }
 
-  async #readPage(stream: string, after: Seq, limit: number): Promise<Event<P>[]> {
+  async #readPage(stream: string, after: Seq, limit: number): Promise<EventPage<P>> {
     this.#assertOpen('events');
     const operation = `read of ${JSON.stringify(stream)} after seq ${after}`;
-    const { rows } = await this.#query(operation, this.#sql.readPage, [stream, after, limit], true);
+    const { rows } = await this.#query(operation, this.#sql.readPage, [stream, after, limit, this.#options.readPageBytes], true);
     // A page asked for ahead may arrive after close(): the read ends with CLOSED as if it had asked then.
     this.#assertOpen('events');
     try {
-      return rows.map(([seq, payload]) => ({ seq: parseSeq(seq), payload: JSON.parse(payload ?? 'null') as P }));
+      const events = rows.map(([seq, payload]) => ({ seq: parseSeq(seq), payload: JSON.parse(payload ?? 'null') as P }));
+      // The last row's `more` is 't' when the byte budget cut the page short of events that exist.
+      return rows.at(-1)?.[2] === 't' ? cutPage(events) : events;
     } catch (error) {
       throw new BackendError(`${operation} failed: ${describe(error)}`, error);
     }

@@ -19,6 +19,13 @@ export interface PostgresOptions {
    * (`DEFAULT_MAX_PAYLOAD_BYTES` of `@hume/core`).
    */
   readonly maxPayloadBytes?: number;
+  /**
+   * Bytes of stored payload (JSON text) a read fetches per page at most: a
+   * page ends after `readPageSize` events or `readPageBytes` bytes,
+   * whichever comes first, and always holds at least one event. Default
+   * 4 MiB (4194304).
+   */
+  readonly readPageBytes?: number;
 }
 
 /** Every option's name: any other key is refused. */
@@ -27,6 +34,7 @@ const postgresOptionNames: OptionNames<PostgresOptions> = {
   tablePrefix: true,
   readPageSize: true,
   maxPayloadBytes: true,
+  readPageBytes: true,
 };
 
 /** The SQL names and sizes a store works with, checked and quoted once. */
@@ -45,6 +53,7 @@ export interface ResolvedOptions {
   readonly appendAllFunction: string;
   readonly readPageSize: number;
   readonly maxPayloadBytes: number;
+  readonly readPageBytes: number;
 }
 
 // The longest suffix of a table, function or index name, so that no name made from the prefix is cut at 63 bytes.
@@ -61,7 +70,13 @@ const longestSuffix = 'migrations'.length;
  */
 export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
   checkOptions(options, postgresOptionNames);
-  const { schema = 'public', tablePrefix = 'hume_', readPageSize = 1000, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES } = options;
+  const {
+    schema = 'public',
+    tablePrefix = 'hume_',
+    readPageSize = 1000,
+    readPageBytes = 4 * 2 ** 20,
+    maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
+  } = options;
   const quotedSchema = quoteIdentifier('schema', schema);
   if (tablePrefix !== '') quoteIdentifier('tablePrefix', tablePrefix, longestSuffix);
   if (!Number.isSafeInteger(readPageSize) || readPageSize < 1 || readPageSize > 1_000_000) {
@@ -69,6 +84,9 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
   }
   const payloadProblem = checkMaxPayloadBytes(maxPayloadBytes);
   if (payloadProblem) throw new RangeError(`maxPayloadBytes ${payloadProblem}`);
+  if (!Number.isSafeInteger(readPageBytes) || readPageBytes < 1) {
+    throw new RangeError(`readPageBytes must be a positive integer number of bytes (got ${String(readPageBytes)})`);
+  }
   const table = (name: string): string => `${quotedSchema}.${quoteIdentifier('tablePrefix', `${tablePrefix}${name}`)}`;
   return Object.freeze({
     schema,
@@ -81,5 +99,6 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     appendAllFunction: table('append_all'),
     readPageSize,
     maxPayloadBytes,
+    readPageBytes,
   });
 }

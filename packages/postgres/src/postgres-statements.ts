@@ -29,7 +29,12 @@ export interface Statements {
    * same arguments and result as `appendAll` without `$3`, set-based.
    */
   readonly appendAllWithoutExpect: Statement;
-  /** `$1` stream, `$2` after, `$3` limit: one keyset page. */
+  /**
+   * `$1` stream, `$2` after, `$3` limit, `$4` byte budget: one keyset page,
+   * `[seq, payload, more]` rows. The page ends after `$3` events or once
+   * their payloads reach `$4` bytes (at least one event); `more` on the last
+   * row says the budget cut the page short of events that exist.
+   */
   readonly readPage: Statement;
 }
 
@@ -84,7 +89,15 @@ export function statementsFor(options: ResolvedOptions): Statements {
       )
       SELECT array_agg(c.seq - u.total + u.upto ORDER BY u.i) FROM u JOIN c ON c.stream = u.stream`,
     ),
-    readPage: named(`SELECT seq, payload FROM ${events} WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
+    // octet_length() of the text reads a stored value's size from its header (toasted or not) without
+    // fetching it, so events past the budget are never read: only the events sent are detoasted.
+    readPage: named(
+      `SELECT seq, payload, more FROM (
+         SELECT seq, payload, sum(octet_length(payload::text)) OVER w - octet_length(payload::text) AS before, lead(seq) OVER w IS NOT NULL AS more
+         FROM (SELECT seq, payload FROM ${events} WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3) AS next
+         WINDOW w AS (ORDER BY seq ROWS UNBOUNDED PRECEDING)
+       ) AS page WHERE before < $4 ORDER BY seq`,
+    ),
   };
 }
 

@@ -20,6 +20,7 @@ describe('options', () => {
       { maxPayloadBytes: 1024 },
       /^maxPayloadBytes must be an integer from 2097152 \(2 MiB\) to 536870888 \(got 1024\)$/,
     ],
+    ['a zero byte budget', { readPageBytes: 0 }, /readPageBytes must be a positive integer number of bytes \(got 0\)/],
   ])('refuses %s with a RangeError naming the option', (_, options, message) => {
     expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(message);
     expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(RangeError);
