@@ -12,6 +12,7 @@ import { humeAppends, humeFirstEvent, humeRacingWithExpect } from '../hume-conte
 import { freshStream, payload } from '../lanes.js';
 import { BUILD_PEERS, sqlite3Missing } from '../native-peers.js';
 import type { Contender, Notes, Scenario, Suite } from '../scenario.js';
+import { append10, rawGuessingAppender } from '../sqlite-append-contenders.js';
 import { createEventsTable, fillStream, readRawPages, setPragmas } from '../sqlite-raw.js';
 
 const pageSize = 512;
@@ -155,9 +156,16 @@ function writersScenario(ops: number, rounds: number): Scenario {
     rounds,
     contenders: [
       around(hume, humeAppends('@hume/sqlite, full', hume.store, LANES)),
+      rawAppender('raw INSERT, FULL, one transaction per append', join(folder(), 'writers-raw.db'), 'FULL'),
+      append10('@hume/sqlite 1.0 append path, FULL', join(folder(), 'writers-1.0.db'), 'FULL', LANES),
       around(emmett, emmettAppends(`${EMMETT}, FULL`, emmett.store, LANES)),
     ],
-    targets: [{ numerator: '@hume/sqlite, full', denominator: `${EMMETT}, FULL`, min: 2 }],
+    // Group commit: the appends of the 8 writers that arrive in one turn share a transaction and its sync.
+    targets: [
+      { numerator: '@hume/sqlite, full', denominator: 'raw INSERT, FULL, one transaction per append', min: 5 },
+      { numerator: '@hume/sqlite, full', denominator: '@hume/sqlite 1.0 append path, FULL' },
+      { numerator: '@hume/sqlite, full', denominator: `${EMMETT}, FULL`, min: 2 },
+    ],
     notes: () => ({ emmett: `${emmett.settings()}, one shared connection (concurrent appends share its transaction)` }),
   };
 }
@@ -193,6 +201,8 @@ const folder = (): string => dir ?? '';
 function appendScenario(durability: 'full' | 'normal', ops: number, rounds: number): Scenario {
   const synchronous = durability === 'full' ? 'FULL' : 'NORMAL';
   const raw = `raw INSERT, ${synchronous}`;
+  const sameStatement = `raw, the adapter's statement, ${synchronous}`;
+  const path10 = `@hume/sqlite 1.0 append path, ${synchronous}`;
   const adapter = `@hume/sqlite, ${durability}`;
   const expecting = `@hume/sqlite + expect, ${durability}`;
   const peer = `${EMMETT}, ${synchronous}`;
@@ -204,12 +214,16 @@ function appendScenario(durability: 'full' | 'normal', ops: number, rounds: numb
     rounds,
     contenders: [
       rawAppender(raw, join(folder(), `raw-${durability}.db`), synchronous),
+      rawGuessingAppender(sameStatement, join(folder(), `raw-guessing-${durability}.db`), synchronous),
+      append10(path10, join(folder(), `append-1.0-${durability}.db`), synchronous),
       adapterAppender(adapter, durability, false),
       adapterAppender(expecting, durability, true),
       around(emmett, emmettAppends(peer, emmett.store, 1)),
     ],
     targets: [
       { numerator: adapter, denominator: raw, min: 0.9 },
+      { numerator: adapter, denominator: sameStatement, min: 0.95 },
+      { numerator: adapter, denominator: path10, min: 0.97 },
       { numerator: expecting, denominator: raw, min: 0.9 },
       { numerator: adapter, denominator: peer, min: 2 },
     ],
