@@ -63,6 +63,7 @@ const suite: Suite = {
       appendScenario('full', smoke ? 20 : 3_000, smoke ? 1 : 15),
       appendScenario('normal', smoke ? 20 : 20_000, smoke ? 1 : 15),
       writersScenario(smoke ? 16 : 3_000, smoke ? 1 : 9),
+      appendManyScenario(smoke ? 200 : 20_000, smoke ? 1 : 7),
       racingScenario(false, smoke ? 16 : 3_000, smoke ? 1 : 9),
       racingScenario(true, smoke ? 16 : 1_000, smoke ? 1 : 9),
       readScenario(longFile, longLength, smoke ? 1 : 7),
@@ -192,6 +193,34 @@ function racingScenario(withExpect: boolean, ops: number, rounds: number): Scena
       withExpect
         ? { emmett: 'not run: its concurrent appends on one connection share a transaction, which a conflict rolls back' }
         : { emmett: `${emmett.settings()}, one shared connection (concurrent appends share its transaction)` },
+  };
+}
+
+/** appendMany of 100 events against the same events appended one awaited call at a time, on the default durability. */
+function appendManyScenario(ops: number, rounds: number): Scenario {
+  const hume = humeOn(join(folder(), 'many.db'), 'full');
+  const batch = Array.from({ length: 100 }, () => payload);
+  const many = '@hume/sqlite appendMany of 100, full';
+  const single = '@hume/sqlite 100 awaited appends, full';
+  return {
+    name: 'sqlite: appendMany of 100 events against 100 awaited appends (synchronous=FULL)',
+    unit: 'event',
+    ops,
+    rounds,
+    contenders: [
+      around(hume, {
+        name: many,
+        async run(events) {
+          const stream = freshStream('many');
+          for (let i = 0; i < events; i += 100) {
+            const result = await hume.store().appendMany(stream, batch.slice(0, Math.min(100, events - i)));
+            if (!result.ok) throw result.error;
+          }
+        },
+      }),
+      humeAppends(single, hume.store, 1),
+    ],
+    targets: [{ numerator: many, denominator: single, min: 20 }],
   };
 }
 

@@ -1,7 +1,9 @@
 import {
+  type AppendManyResult,
   type AppendResult,
   BackendError,
   checkEvents,
+  DEFAULT_MAX_BATCH_EVENTS,
   type Event,
   type EventPage,
   type EventStore,
@@ -18,6 +20,7 @@ import { LastSeqCache } from './last-seq-cache.js';
 import { describeCause, openSqliteDatabase } from './open-sqlite-database.js';
 import type { AppendOutcome, PendingAppend } from './pending-append.js';
 import { readSqlitePage } from './read-sqlite-page.js';
+import { sqliteAppendMany } from './sqlite-append-many.js';
 import { SqliteAppendWriter } from './sqlite-append-writer.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteFeed } from './sqlite-feed.js';
@@ -122,6 +125,27 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     const outcome = await this.#write({ stream, payloads: [prepared.json], expect });
     if (outcome.ok) this.#feed.appended();
     return outcome.ok ? { ok: true, seq: outcome.seq } : outcome;
+  }
+
+  /**
+   * Appends `payloads` at contiguous seqs after the stream's last, all or
+   * none, in one transaction; `expect` as for `append`. Resolves the last
+   * seq and the first. At most 10,000 events and `maxPayloadBytes` of JSON
+   * in total; an empty or bad batch is refused whole with
+   * `INVALID_ARGUMENT`. Shares group commit and caller transactions with
+   * `append`.
+   *
+   * @example
+   * ```ts
+   * const result = await store.appendMany('cart-1', [{ type: 'opened' }, { type: 'item-added', sku: 'a1' }], 0);
+   * if (result.ok) console.log(result.first, result.seq); // 1 2
+   * ```
+   */
+  async appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
+    if (this.#closed) throw new StoreClosedError('appendMany');
+    const { maxPayloadBytes } = this.#options;
+    const limits = { maxPayloadBytes, maxBatchEvents: DEFAULT_MAX_BATCH_EVENTS, maxBatchBytes: maxPayloadBytes };
+    return sqliteAppendMany((append) => this.#write(append), stream, payloads, expect, limits);
   }
 
   /** Writes at once inside a transaction of the caller's, else through the group commit. */
