@@ -30,10 +30,11 @@ describe('pages bounded by bytes', () => {
     await new SqliteEventStore(file).close();
     // 30 payloads of 8 MiB (240 MiB), written straight into the table: the read is under test, not the appends.
     const db = new Database(file);
-    const insert = db.prepare('INSERT INTO hume_events (stream, seq, payload) VALUES (?, ?, ?)');
+    // The only stream of a fresh file: its feed positions are its seqs.
+    const insert = db.prepare('INSERT INTO hume_events (stream, seq, position, payload) VALUES (?, ?, ?, ?)');
     const payload = JSON.stringify('x'.repeat(8 * MiB));
     db.transaction(() => {
-      for (let seq = 1; seq <= 30; seq++) insert.run('big', seq, payload);
+      for (let seq = 1; seq <= 30; seq++) insert.run('big', seq, seq, payload);
     })();
     db.close();
 
