@@ -16,12 +16,17 @@ export function createEventsTable(db: SqliteDatabase): void {
   ) WITHOUT ROWID`);
 }
 
-/** Writes `count` events to `stream` in one transaction: setup, not measured. */
+/**
+ * Writes `count` events to `stream` of a file the adapter created, in one
+ * transaction, each at the feed's next position as the adapter would:
+ * setup, not measured.
+ */
 export function fillStream(db: SqliteDatabase, stream: string, count: number, payload: unknown): void {
-  const insert = db.prepare('INSERT INTO hume_events (stream, seq, payload) VALUES (?, ?, ?)');
+  const insert = db.prepare('INSERT INTO hume_events (stream, seq, position, payload) VALUES (?, ?, ?, ?)');
   const json = JSON.stringify(payload);
   db.transaction(() => {
-    for (let seq = 1; seq <= count; seq++) insert.run(stream, seq, json);
+    const last = db.prepare('SELECT coalesce(max(position), 0) FROM hume_events').pluck().get() as number;
+    for (let seq = 1; seq <= count; seq++) insert.run(stream, seq, last + seq, json);
   })();
 }
 
