@@ -1,4 +1,4 @@
-// Every code block marked `<!-- run -->` in a package README compiles and
+// Every code block marked `<!-- run -->` in a package README (and the root one) compiles and
 // runs as it is written, importing the packages the way a user would.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { publishedPackages, root } from './workspace.js';
 const run = promisify(execFile);
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-const examples = publishedPackages().flatMap(({ name, folder }) => {
+// The root README's examples run too, labelled "the root".
+const examples = [...publishedPackages(), { name: 'the root', folder: root }].flatMap(({ name, folder }) => {
   const readme = `${folder}/README.md`;
   if (!existsSync(readme)) return [];
   return [...readFileSync(readme, 'utf8').matchAll(/<!-- run -->\n```ts\n([\s\S]*?)```/g)].map((match, index) => ({
