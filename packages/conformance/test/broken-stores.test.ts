@@ -107,6 +107,7 @@ const expectedCatches: [keyof Quirks, string[]][] = [
       'C5.4-payloads-too-large-for-any-store-are-refused',
     ],
   ],
+  ['dropsWaitingCallsOnClose', ['C8.6-close-under-load-settles-every-call']],
   ['acknowledgesBeforeVisible', ['C4.6-reads-see-every-acknowledged-append', 'C1.5-seeded-histories-keep-every-clause']],
   ['feedOrdersBeforeCommit', ['C13.6-an-append-held-open-appears-after-the-checkpoint']],
   [

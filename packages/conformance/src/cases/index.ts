@@ -1,6 +1,7 @@
 import type { ConformanceCase } from '../conformance-case.js';
 import { aliasingCases } from './aliasing-cases.js';
 import { appendCases } from './append-cases.js';
+import { closeCases } from './close-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
 import { expectCases } from './expect-cases.js';
 import { faultCases } from './fault-cases.js';
@@ -37,6 +38,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...fuzzCases,
     ...processCases,
     ...faultCases,
+    ...closeCases,
     ...unknownOutcomeCases,
     ...feedCases,
     ...feedSkipCases,
