@@ -16,16 +16,18 @@ import {
   UnexpectedSeqError,
 } from '@hume/core';
 import pg, { type Pool } from 'pg';
+import { encodingProblem, encodingQuery } from './check-encoding.js';
 import type { MigrateResult } from './migrate-result.js';
 import { parseSeq } from './parse-seq.js';
 import { appendMany, groupLimits, type MAX_APPEND_MANY_EVENTS } from './postgres-append-many.js';
 import { commitUnitsWith } from './postgres-commit-units.js';
 import { backoff, isConnectionLost, isRetryable, MAX_RETRIES, sqlState } from './postgres-failure.js';
 import { GroupCommit, type UnitOutcome } from './postgres-group-commit.js';
-import { type PostgresOptions, type ResolvedOptions, resolveOptions } from './postgres-options.js';
+import { ownPoolOptions, type PostgresOptions, type ResolvedOptions, resolveOptions } from './postgres-options.js';
 import { type Statement, type Statements, statementsFor } from './postgres-statements.js';
 import { rawTypes } from './raw-types.js';
 import { runMigrations } from './run-migrations.js';
+import { runStatement, StatementFailure } from './run-statement.js';
 
 type Row = (string | null)[];
 
@@ -62,7 +64,12 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
   readonly #options: ResolvedOptions;
   readonly #sql: Statements;
   readonly #group: GroupCommit;
+  /** Every call in flight (appends, pages of reads, migrations): `close()` waits for them to settle. */
+  readonly #calls = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
+  /** Once the database is known to be UTF8 (`migrate()` or the first statement checked it). */
+  #utf8 = false;
+  #utf8Check: Promise<void> | undefined;
 
   constructor(pool: Pool | string, options: PostgresOptions = {}) {
     this.#options = resolveOptions(options);
@@ -72,12 +79,25 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
       groupLimits,
     );
     if (typeof pool === 'string') {
-      this.#pool = new pg.Pool({ connectionString: pool });
+      const { connectionTimeoutMs, statementTimeoutMs, keepAliveDelayMs } = this.#options;
+      this.#pool = new pg.Pool({
+        connectionString: pool,
+        connectionTimeoutMillis: connectionTimeoutMs,
+        statement_timeout: statementTimeoutMs,
+        keepAlive: keepAliveDelayMs > 0,
+        keepAliveInitialDelayMillis: keepAliveDelayMs,
+      });
       // An idle connection the server closes is dropped by the pool; without a listener the
       // 'error' it emits would end the process. The next call simply opens a fresh one.
       this.#pool.on('error', () => undefined);
       this.#ownsPool = true;
     } else if (typeof pool === 'object' && pool !== null && typeof pool.query === 'function' && typeof pool.connect === 'function') {
+      const ownPoolOnly = ownPoolOptions.find((name) => options[name] !== undefined);
+      if (ownPoolOnly !== undefined) {
+        throw new RangeError(
+          `${ownPoolOnly} configures the pool the store creates from a connection string; set ${poolSetting[ownPoolOnly]} on your own pg.Pool instead`,
+        );
+      }
       this.#pool = pool;
       this.#ownsPool = false;
     } else {
@@ -95,10 +115,16 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
    * const { from, to } = await store.migrate(); // { from: 0, to: 1 } the first time
    * ```
    */
-  async migrate(): Promise<MigrateResult> {
+  migrate(): Promise<MigrateResult> {
+    return this.#track(this.#migrate());
+  }
+
+  async #migrate(): Promise<MigrateResult> {
     this.#assertOpen('migrate');
     try {
-      return await runMigrations(this.#pool, this.#options);
+      const result = await runMigrations(this.#pool, this.#options);
+      this.#utf8 = true;
+      return result;
     } catch (error) {
       throw new BackendError(`migrate of schema "${this.#options.schema}" failed: ${describe(error)}`, error);
     }
@@ -118,7 +144,11 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
    * if (!result.ok && result.error.code === 'UNEXPECTED_SEQ') console.log(result.error.actual);
    * ```
    */
-  async append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
+  append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
+    return this.#track(this.#append(stream, payload, expect));
+  }
+
+  async #append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
     this.#assertOpen('append');
     // The JSON text is written in the pass that checks it, so what is stored is what was checked.
     const prepared = prepareAppend(stream, payload, expect, { maxPayloadBytes: this.#options.maxPayloadBytes });
@@ -142,7 +172,11 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
    * if (result.ok) console.log(result.first, result.seq); // 1 2
    * ```
    */
-  async appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
+  appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
+    return this.#track(this.#appendMany(stream, payloads, expect));
+  }
+
+  async #appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
     this.#assertOpen('appendMany');
     const submit = (jsons: readonly string[], expected: Seq | undefined): Promise<UnitOutcome> => this.#submit(stream, jsons, expected);
     return appendMany(submit, stream, payloads, expect, this.#options.maxPayloadBytes);
@@ -165,15 +199,20 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
   events(stream: string, from: Seq = 0): AsyncIterableIterator<Event<P>, undefined> {
     // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
     const failure = this.#closing ? new StoreClosedError('events') : checkEvents(stream, from);
-    const fetchPage = (after: Seq, limit: number): Promise<EventPage<P>> => this.#readPage(stream, after, limit);
+    const fetchPage = (after: Seq, limit: number): Promise<EventPage<P>> => this.#track(this.#readPage(stream, after, limit));
     // Reading ahead overlaps a page's round trip with the caller's work on the page before it.
     return new PagedEventReader(fetchPage, from, this.#options.readPageSize, failure, { readAhead: true });
   }
 
   /**
-   * Refuses further calls with code `CLOSED` and, when the store created its
-   * pool from a connection string, ends that pool. A pool passed in stays
-   * open: it belongs to the caller. Idempotent.
+   * Refuses further calls with code `CLOSED`, lets every call in flight
+   * settle, then, when the store created its pool from a connection string,
+   * ends that pool. A call whose statement was already sent finishes (or
+   * fails with `BACKEND`, bounded by `queryTimeoutMs`); one still waiting
+   * for a connection or for its group commit sends nothing and rejects with
+   * `CLOSED`; a read rejects its next page with `CLOSED`. Resolves once all
+   * of them settled. A pool passed in stays open: it belongs to the caller.
+   * Idempotent.
    *
    * @example
    * ```ts
@@ -181,8 +220,24 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
    * ```
    */
   close(): Promise<void> {
-    this.#closing ??= this.#ownsPool && !this.#pool.ended ? this.#pool.end() : Promise.resolve();
+    this.#closing ??= this.#settleAndEnd();
     return this.#closing;
+  }
+
+  async #settleAndEnd(): Promise<void> {
+    // pg-pool's end() forgets the calls still waiting for a connection, which would then never settle:
+    // the pool ends only once every call of the store has settled.
+    while (this.#calls.size > 0) await Promise.allSettled([...this.#calls]);
+    if (this.#ownsPool && !this.#pool.ended) await this.#pool.end();
+  }
+
+  #track<T>(call: Promise<T>): Promise<T> {
+    this.#calls.add(call);
+    const settled = (): void => {
+      this.#calls.delete(call);
+    };
+    call.then(settled, settled);
+    return call;
   }
 
   #assertOpen(operation: string): void {
@@ -195,7 +250,8 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
       return await this.#group.submit({ stream, payloads, expect });
     } catch (error) {
       if (error instanceof BackendError || error instanceof StoreClosedError) throw error;
-      throw new BackendError(`append to ${JSON.stringify(stream)} failed: ${describe(error)}`, error);
+      // Anything else failed reading the result of a statement that ran: it may have committed.
+      throw new BackendError(`append to ${JSON.stringify(stream)} failed: ${describe(error)}`, error, { outcomeUnknown: true });
     }
   }
 
@@ -217,22 +273,26 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
   /**
    * Runs one prepared statement, retrying serialization failures and
    * deadlocks (nothing was changed) and, for reads only, one lost
-   * connection. Every other failure rejects with code BACKEND.
+   * connection. A call that finds the store closed before its statement was
+   * sent rejects with CLOSED; every other failure rejects with code BACKEND,
+   * a write's with `outcomeUnknown` set when its statement may have
+   * committed.
    */
   async #query(operation: string, statement: Statement, values: unknown[], readOnly = false): Promise<Outcome> {
+    if (!this.#utf8) await this.#checkUtf8();
     let reconnected = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rows, rowCount } = await this.#pool.query<Row>({
-          name: statement.name,
-          text: statement.text,
-          values,
-          rowMode: 'array',
-          types: rawTypes,
-        });
+        const { rows, rowCount } = await runStatement<Row>(
+          this.#pool,
+          { name: statement.name, text: statement.text, values, rowMode: 'array', types: rawTypes },
+          this.#options.queryTimeoutMs,
+          () => this.#assertOpen(operation),
+        );
         return { rows, rowCount };
-      } catch (error) {
-        if (this.#closing) throw new StoreClosedError(operation);
+      } catch (failure) {
+        if (!(failure instanceof StatementFailure)) throw failure;
+        const error = failure.cause;
         if (isRetryable(error) && attempt <= MAX_RETRIES) {
           await backoff(attempt);
           continue;
@@ -241,11 +301,45 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
           reconnected = true;
           continue;
         }
-        throw new BackendError(`${operation} failed: ${describe(error)}`, error);
+        throw new BackendError(`${operation} failed: ${describe(error)}`, error, { outcomeUnknown: !readOnly && failure.mayHaveCommitted });
       }
     }
   }
+
+  /**
+   * Refuses a database that is not UTF8 before the first statement of a
+   * store that did not run `migrate()`: one query per store, shared by the
+   * calls that arrive meanwhile, tried again after a failure.
+   */
+  async #checkUtf8(): Promise<void> {
+    this.#utf8Check ??= (async () => {
+      let row: Row | undefined;
+      try {
+        const query = { text: encodingQuery, rowMode: 'array' as const, types: rawTypes };
+        row = (await runStatement<Row>(this.#pool, query, this.#options.queryTimeoutMs, () => undefined)).rows[0];
+      } catch (failure) {
+        const error = failure instanceof StatementFailure ? failure.cause : failure;
+        throw new BackendError(`checking the encoding of the database failed: ${describe(error)}`, error);
+      }
+      const problem = encodingProblem(row?.[0], row?.[1]);
+      if (problem !== undefined) throw new BackendError(problem, new Error(problem));
+      this.#utf8 = true;
+    })();
+    try {
+      await this.#utf8Check;
+    } catch (error) {
+      this.#utf8Check = undefined;
+      throw error;
+    }
+  }
 }
+
+/** What to set on a pool of one's own instead of an option that only configures the store's pool. */
+const poolSetting: Record<(typeof ownPoolOptions)[number], string> = {
+  connectionTimeoutMs: 'connectionTimeoutMillis',
+  statementTimeoutMs: 'statement_timeout',
+  keepAliveDelayMs: 'keepAlive and keepAliveInitialDelayMillis',
+};
 
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

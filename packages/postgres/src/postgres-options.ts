@@ -26,6 +26,35 @@ export interface PostgresOptions {
    * 4 MiB (4194304).
    */
   readonly readPageBytes?: number;
+  /**
+   * How long a call waits for a connection, opening one or waiting for a
+   * pooled one, before it rejects with `BACKEND` (nothing was sent). Only for
+   * the pool the store creates (`connectionTimeoutMillis`); give your own
+   * pool its own. `0`: wait forever. Default 10 000.
+   */
+  readonly connectionTimeoutMs?: number;
+  /**
+   * The server cancels a statement of the store's connections that runs
+   * longer (`statement_timeout`); the call rejects with `BACKEND` and
+   * nothing was stored. Only for the pool the store creates. `0`: no limit.
+   * Default 30 000.
+   */
+  readonly statementTimeoutMs?: number;
+  /**
+   * How long the store waits for the reply to a statement, on any pool,
+   * before it drops the connection and rejects with `BACKEND` (an append
+   * then has `outcomeUnknown: true`). Catches what the server cannot: a
+   * network partition. `0`: wait forever. Default `statementTimeoutMs` +
+   * 5 000 (so that the server's cancel, which says "not stored", comes
+   * first), or 35 000.
+   */
+  readonly queryTimeoutMs?: number;
+  /**
+   * TCP keepalive of the store's connections: the idle time before the
+   * first probe. Only for the pool the store creates. `0`: no keepalive.
+   * Default 10 000.
+   */
+  readonly keepAliveDelayMs?: number;
 }
 
 /** Every option's name: any other key is refused. */
@@ -35,6 +64,10 @@ const postgresOptionNames: OptionNames<PostgresOptions> = {
   readPageSize: true,
   maxPayloadBytes: true,
   readPageBytes: true,
+  connectionTimeoutMs: true,
+  statementTimeoutMs: true,
+  queryTimeoutMs: true,
+  keepAliveDelayMs: true,
 };
 
 /** The SQL names and sizes a store works with, checked and quoted once. */
@@ -54,7 +87,19 @@ export interface ResolvedOptions {
   readonly readPageSize: number;
   readonly maxPayloadBytes: number;
   readonly readPageBytes: number;
+  readonly connectionTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly queryTimeoutMs: number;
+  readonly keepAliveDelayMs: number;
 }
+
+/** The options that configure the pool the store creates, and only that one. */
+export const ownPoolOptions = ['connectionTimeoutMs', 'statementTimeoutMs', 'keepAliveDelayMs'] as const;
+
+/** The longest delay a Node.js timer takes. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** How much longer than the server's statement timeout the store waits for a reply, by default. */
+const REPLY_GRACE_MS = 5_000;
 
 // The longest suffix of a table, function or index name, so that no name made from the prefix is cut at 63 bytes.
 const longestSuffix = 'migrations'.length;
@@ -77,6 +122,11 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     readPageBytes = 4 * 2 ** 20,
     maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
   } = options;
+  const connectionTimeoutMs = checkMs('connectionTimeoutMs', options.connectionTimeoutMs ?? 10_000);
+  const statementTimeoutMs = checkMs('statementTimeoutMs', options.statementTimeoutMs ?? 30_000);
+  const defaultQueryTimeoutMs = statementTimeoutMs === 0 ? 0 : Math.min(MAX_TIMER_MS, statementTimeoutMs + REPLY_GRACE_MS);
+  const queryTimeoutMs = checkMs('queryTimeoutMs', options.queryTimeoutMs ?? defaultQueryTimeoutMs);
+  const keepAliveDelayMs = checkMs('keepAliveDelayMs', options.keepAliveDelayMs ?? 10_000);
   const quotedSchema = quoteIdentifier('schema', schema);
   if (tablePrefix !== '') quoteIdentifier('tablePrefix', tablePrefix, longestSuffix);
   if (!Number.isSafeInteger(readPageSize) || readPageSize < 1 || readPageSize > 1_000_000) {
@@ -100,5 +150,16 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     readPageSize,
     maxPayloadBytes,
     readPageBytes,
+    connectionTimeoutMs,
+    statementTimeoutMs,
+    queryTimeoutMs,
+    keepAliveDelayMs,
   });
+}
+
+function checkMs(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_TIMER_MS) {
+    throw new RangeError(`${name} must be an integer number of milliseconds from 0 to ${MAX_TIMER_MS} (got ${String(value)})`);
+  }
+  return value;
 }

@@ -1,9 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
+import { encodingProblem, encodingQuery } from './check-encoding.js';
 import type { MigrateResult } from './migrate-result.js';
 import { backoff, sqlState } from './postgres-failure.js';
 import type { ResolvedOptions } from './postgres-options.js';
 import { MAX_SEQ_SQL, migrations, SCHEMA_VERSION } from './postgres-schema.js';
 import { rawTypes } from './raw-types.js';
+import { borrowClient } from './run-statement.js';
 
 /**
  * SQLSTATEs of a migration that lost a race with another process running
@@ -28,13 +30,12 @@ const MAX_ATTEMPTS = 10;
  */
 export async function runMigrations(pool: Pool, options: ResolvedOptions): Promise<MigrateResult> {
   for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
     let broken: Error | undefined;
     // A connection lost while checked out emits 'error'; without a listener that would end the process.
     const onError = (error: Error): void => {
       broken = error;
     };
-    client.on('error', onError);
+    const client = await borrowClient(pool, onError);
     try {
       return await migrateOnce(client, options);
     } catch (error) {
@@ -52,6 +53,9 @@ export async function runMigrations(pool: Pool, options: ResolvedOptions): Promi
 
 async function migrateOnce(client: PoolClient, options: ResolvedOptions): Promise<MigrateResult> {
   const { migrations: table, schema } = options;
+  const encoding = await client.query<[string, string]>({ text: encodingQuery, rowMode: 'array', types: rawTypes });
+  const problem = encodingProblem(encoding.rows[0]?.[0], encoding.rows[0]?.[1]);
+  if (problem !== undefined) throw new Error(problem);
   // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege on the database
   // even when the schema exists, so it is issued only for a missing schema.
   const found = await client.query({ text: 'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', values: [schema] });

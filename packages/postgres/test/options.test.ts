@@ -21,6 +21,10 @@ describe('options', () => {
       /^maxPayloadBytes must be an integer from 2097152 \(2 MiB\) to 536870888 \(got 1024\)$/,
     ],
     ['a zero byte budget', { readPageBytes: 0 }, /readPageBytes must be a positive integer number of bytes \(got 0\)/],
+    ['a negative connection timeout', { connectionTimeoutMs: -1 }, /connectionTimeoutMs must be an integer number of milliseconds/],
+    ['a fractional statement timeout', { statementTimeoutMs: 0.5 }, /statementTimeoutMs must be an integer number of milliseconds/],
+    ['a query timeout past what a timer holds', { queryTimeoutMs: 2 ** 31 }, /queryTimeoutMs must be an integer number of milliseconds/],
+    ['a keepalive delay given as a string', { keepAliveDelayMs: '10' as unknown as number }, /keepAliveDelayMs must be an integer/],
   ])('refuses %s with a RangeError naming the option', (_, options, message) => {
     expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(message);
     expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(RangeError);
@@ -32,6 +36,32 @@ describe('options', () => {
       /^options\.bogus is not an option \(the options are: schema, tablePrefix, readPageSize/,
     );
     expect(() => new PostgresEventStore(databaseUrl, { pageSize: 10 } as never)).toThrow(/^options\.pageSize is not an option/);
+  });
+
+  it.each(['connectionTimeoutMs', 'statementTimeoutMs', 'keepAliveDelayMs'])(
+    'refuses %s with a pool of the caller’s, which the option could not configure, and says what to set instead',
+    (option) => {
+      const pool = newPool();
+      try {
+        expect(() => new PostgresEventStore(pool, { [option]: 1000 })).toThrow(
+          /configures the pool the store creates .* on your own pg.Pool/,
+        );
+      } finally {
+        void pool.end();
+      }
+    },
+  );
+
+  it('accepts queryTimeoutMs with a pool of the caller’s: the store times its own statements on any pool', async () => {
+    const pool = newPool();
+    const store = new PostgresEventStore(pool, { schema: schemaName('custom_timeout'), queryTimeoutMs: 5_000 });
+    try {
+      expect((await store.migrate()).to).toBeGreaterThan(0);
+      expect(await store.append('s', { n: 1 })).toEqual({ ok: true, seq: 1 });
+    } finally {
+      await store.close();
+      await pool.end();
+    }
   });
 
   it('refuses something that is neither a pool nor a connection string', () => {

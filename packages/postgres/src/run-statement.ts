@@ -1,0 +1,106 @@
+import type { Pool, PoolClient, QueryArrayConfig, QueryArrayResult } from 'pg';
+import { isConnectionLost, sqlState } from './postgres-failure.js';
+
+/**
+ * A statement that failed, and whether it may have reached the server:
+ * `sent` is `false` when it failed before anything was written to a
+ * connection (no connection to be had, a connection already broken).
+ */
+export class StatementFailure extends Error {
+  readonly sent: boolean;
+
+  constructor(cause: unknown, sent: boolean) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'StatementFailure';
+    this.sent = sent;
+  }
+
+  /**
+   * Whether a write that failed so may have been stored: it was sent and the
+   * server did not answer with an error of its own (which rolls the
+   * statement back); a lost connection or a reply that never came may hide a
+   * commit.
+   */
+  get mayHaveCommitted(): boolean {
+    return this.sent && (sqlState(this.cause) === undefined || isConnectionLost(this.cause));
+  }
+}
+
+// The query in flight gets the same error as the 'error' event: the listener only keeps the process alive.
+const ignore = (): void => undefined;
+
+/**
+ * Borrows a connection from `pool` with `onError` already listening to it.
+ * A connection lost while checked out emits 'error', and without a listener
+ * that ends the process; `await pool.connect()` leaves a gap of a few
+ * microtasks without one, in which pg may still parse a FATAL message that
+ * came in the same packet as the end of the connection's startup.
+ * pg-pool's own `query()` closes the gap the same way, in the callback.
+ *
+ * @example
+ * ```ts
+ * const client = await borrowClient(pool, onError);
+ * try { await client.query('SELECT 1') } finally { client.off('error', onError); client.release() }
+ * ```
+ */
+export function borrowClient(pool: Pool, onError: (error: Error) => void): Promise<PoolClient> {
+  return new Promise((resolve, reject) => {
+    pool.connect((error, client) => {
+      if (error !== undefined && error !== null) reject(error);
+      else if (client === undefined) reject(new Error('the pool gave no connection and no error'));
+      else {
+        client.on('error', onError);
+        resolve(client);
+      }
+    });
+  });
+}
+
+/**
+ * Runs one query on a connection borrowed from `pool` for that query alone,
+ * like `pool.query`, but tells a failure before sending from one after
+ * (a {@link StatementFailure}), gives up on a reply after `timeoutMs` (0:
+ * never), and discards a connection that failed or timed out rather than
+ * reuse it. `beforeSend` runs once the connection is borrowed and may throw
+ * to send nothing; its error is rethrown as is.
+ *
+ * @example
+ * ```ts
+ * const { rows } = await runStatement(pool, { text: 'SELECT 1', rowMode: 'array' }, 30_000, () => undefined); // [[1]]
+ * ```
+ */
+export async function runStatement<R extends unknown[]>(
+  pool: Pool,
+  query: QueryArrayConfig,
+  timeoutMs: number,
+  beforeSend: () => void,
+): Promise<QueryArrayResult<R>> {
+  let client: PoolClient;
+  try {
+    client = await borrowClient(pool, ignore);
+  } catch (error) {
+    throw new StatementFailure(error, false);
+  }
+  try {
+    beforeSend();
+  } catch (error) {
+    client.off('error', ignore);
+    client.release();
+    throw error;
+  }
+  try {
+    // pg's own timer: it answers the query with 'Query read timeout' (the connection is then discarded below).
+    const config: QueryArrayConfig = timeoutMs > 0 ? Object.assign({}, query, { query_timeout: timeoutMs }) : query;
+    const result = await client.query<R>(config);
+    client.off('error', ignore);
+    client.release();
+    return result;
+  } catch (error) {
+    client.off('error', ignore);
+    // A server error leaves the connection usable; anything else (lost, timed out with a reply maybe on its way) does not.
+    const healthy = sqlState(error) !== undefined && !isConnectionLost(error);
+    client.release(healthy ? undefined : error instanceof Error ? error : new Error(String(error)));
+    // pg refuses a query on a connection it already knows is broken without sending it.
+    throw new StatementFailure(error, !/is not queryable/.test(error instanceof Error ? error.message : ''));
+  }
+}
