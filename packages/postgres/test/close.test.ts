@@ -18,7 +18,7 @@ describe('close() with calls in flight', () => {
     const appends = streams.map((stream, n) => store.append(stream, { n }));
     await new Promise((resolve) => setTimeout(resolve, 5));
     const closing = store.close();
-    const outcomes = await settleWithin([...appends, closing], 10_000);
+    const outcomes = await settleWithin<unknown>([...appends, closing], 10_000);
     expect(outcomes.filter((outcome) => outcome === 'pending')).toHaveLength(0);
     for (const [n, outcome] of outcomes.slice(0, 50).entries()) {
       if (outcome === 'pending') continue;
@@ -45,7 +45,7 @@ describe('close() with calls in flight', () => {
     };
     const reads = range(1, 30).map(() => readAll());
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const outcomes = await settleWithin([...reads, store.close()], 10_000);
+    const outcomes = await settleWithin<unknown>([...reads, store.close()], 10_000);
     expect(outcomes.filter((outcome) => outcome === 'pending')).toHaveLength(0);
     for (const outcome of outcomes.slice(0, 30)) {
       if (outcome === 'pending') continue;
@@ -61,7 +61,7 @@ describe('close() with calls in flight', () => {
       ...range(1, 40).map((n) => store.append(`expect-at-close-${n}`, { n }, 0)),
     ];
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const outcomes = await settleWithin([...calls, store.close()], 10_000);
+    const outcomes = await settleWithin<unknown>([...calls, store.close()], 10_000);
     expect(outcomes.filter((outcome) => outcome === 'pending')).toHaveLength(0);
     const acknowledged = outcomes.slice(0, 40).filter((outcome) => outcome !== 'pending' && outcome.status === 'fulfilled').length;
     expect(await storedSeqs(schema, 'batched-at-close')).toEqual(range(1, acknowledged));
