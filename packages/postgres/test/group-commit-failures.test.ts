@@ -79,19 +79,22 @@ describe('GroupCommit when committing throws', () => {
   });
 });
 
-/** A real pool whose next `failures` calls of `query` throw synchronously, as a driver bug or a bad argument would. */
+/**
+ * A real pool whose next `failures` calls of `connect` (the store borrows a connection for each statement)
+ * throw synchronously, as a driver bug or a bad argument would.
+ */
 function faultyPool(): { pool: pg.Pool; failNext: (count: number) => void } {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   pool.on('error', () => undefined);
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   let failures = 0;
-  pool.query = ((...args: unknown[]) => {
+  pool.connect = ((...args: unknown[]) => {
     if (failures > 0) {
       failures--;
       throw new TypeError('injected: the driver threw while building the statement');
     }
-    return query(...args);
-  }) as typeof pool.query;
+    return connect(...args);
+  }) as typeof pool.connect;
   return { pool, failNext: (count) => (failures = count) };
 }
 
