@@ -37,7 +37,12 @@ export interface Violation {
   readonly witness: readonly Operation[];
 }
 
-/** The clock histories are recorded on: comparable across the processes of one machine. */
+/**
+ * The clock histories are recorded on: comparable across the processes of one machine. The monotonic clock
+ * of the system (CLOCK_MONOTONIC), in milliseconds: `performance.timeOrigin` is a wall-clock reading taken
+ * once per process, and on a loaded machine processes' origins were measured tens of ms apart, which made
+ * the cross-process history case report orders that never happened.
+ */
 export function now(): number {
-  return performance.timeOrigin + performance.now();
+  return Number(process.hrtime.bigint()) / 1e6;
 }
