@@ -39,9 +39,9 @@ function cell(report, clause) {
   const skipped = cases.filter((entry) => entry.status === 'skip');
   if (failed > 0) return `✗ ${failed} of ${cases.length} failed`;
   if (skipped.length === cases.length)
-    return `– (${[...new Set(skipped.map((entry) => entry.message.replace('the target offers ', '')))].join(', ')})`;
+    return `– (${[...new Set(skipped.map((entry) => entry.message.replace('the target offers ', '').replace('the store has ', '')))].join(', ')})`;
   const passed = cases.length - skipped.length;
-  return skipped.length > 0 ? `✓ ${passed} of ${cases.length} (${skipped.length} need a hook it lacks)` : `✓ ${passed}`;
+  return skipped.length > 0 ? `✓ ${passed} of ${cases.length} (${skipped.length} need a hook or method it lacks)` : `✓ ${passed}`;
 }
 
 const header = `| clause | ${reports.map((report) => `\`${report.target}\``).join(' | ')} |`;
@@ -50,7 +50,7 @@ const rows = clauses.map((clause) => `| ${clause} | ${reports.map((report) => ce
 const totals = `| cases passed | ${reports.map((r) => `${r.summary.passed} of ${r.summary.total}${r.ok ? '' : ' ✗'}`).join(' | ')} |`;
 const table = [
   start,
-  `Built by \`pnpm matrix\` from the reports of the last \`pnpm test\` (contract ${reports[0].contract}). ✓ every case of the clause passed; – the target cannot run it (a hook it does not offer).`,
+  `Built by \`pnpm matrix\` from the reports of the last \`pnpm test\` (contract ${reports[0].contract}). ✓ every case of the clause passed; – the target cannot run it (a hook it does not offer, or an optional capability such as \`appendMany\` the store does not have).`,
   '',
   header,
   rule,

@@ -19,16 +19,24 @@ export interface ConformanceCase {
   readonly title: string;
   /** If this case fails, check … : the usual cause. */
   readonly hint: string;
-  /** What the case needs: a hook of the target, or the store's `close()`. Without it the case is skipped. */
+  /**
+   * What the case needs: a hook of the target, or a method of the store
+   * (`close()`, or an optional capability such as `appendMany`). Without it
+   * the case is skipped, and the report says why.
+   */
   readonly needs?: readonly Need[];
   run(context: CaseContext): Promise<void>;
 }
 
-/** Hooks a case may need, or what the store must have (`close()`, `feed()`). */
-export type Need = 'fault' | 'interrupt' | 'reopen' | 'share' | 'hold' | 'close' | 'feed';
+/** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`). */
+export type Need = 'fault' | 'interrupt' | 'reopen' | 'share' | 'hold' | 'close' | 'feed' | 'appendMany';
 
-/** Needs met by the store itself rather than by a hook of the target: known only once a store exists. */
-export const storeNeeds: ReadonlySet<Need> = new Set(['close', 'feed']);
+/**
+ * Needs met by the store itself rather than by a hook of the target: known
+ * only once a store exists. A store declares an optional capability of the
+ * contract by having its method.
+ */
+export const storeNeeds: ReadonlySet<Need> = new Set(['close', 'feed', 'appendMany']);
 
 /** What a case gets: a fresh store and fresh stream names. */
 export interface CaseContext {

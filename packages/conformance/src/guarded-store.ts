@@ -24,6 +24,13 @@ export function guardedStore(store: AnyEventStore, signal: AbortSignal): AnyEven
       return guardIterable(store.events(...args), stopIfAborted);
     },
   };
+  if (typeof store.appendMany === 'function') {
+    const appendMany = store.appendMany;
+    guarded.appendMany = (...args) => {
+      stopIfAborted();
+      return appendMany.apply(store, args);
+    };
+  }
   if (typeof store.feed === 'function') {
     const feed = store.feed;
     guarded.feed = (...args) => guardIterable(feed.apply(store, args), stopIfAborted);

@@ -1,4 +1,4 @@
-import type { AppendResult, Event, FeedEvent, FeedOptions, Json, Seq } from '@hume/core';
+import type { AppendManyResult, AppendResult, Event, FeedEvent, FeedOptions, Json, Seq } from '@hume/core';
 
 /**
  * A store under test, whatever its payload type: an `EventStore<MyEvent>`
@@ -7,6 +7,8 @@ import type { AppendResult, Event, FeedEvent, FeedOptions, Json, Seq } from '@hu
  */
 export interface AnyEventStore {
   append(stream: string, payload: never, expect?: Seq | null): Promise<AppendResult>;
+  /** Optional (clause C11): the batch cases run only on stores that have it. */
+  appendMany?(stream: string, payloads: readonly never[], expect?: Seq | null): Promise<AppendManyResult>;
   events(stream: string, from?: Seq): AsyncIterable<Event<unknown>>;
   /** The global feed (clause C13), when the store has it: the feed cases run only then. */
   feed?(after?: string, options?: FeedOptions): AsyncIterable<FeedEvent<unknown>>;

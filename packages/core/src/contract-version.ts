@@ -7,4 +7,4 @@
  * console.log(`Hume contract ${CONTRACT_VERSION}`);
  * ```
  */
-export const CONTRACT_VERSION = '1.0';
+export const CONTRACT_VERSION = '1.1';

@@ -1,4 +1,5 @@
 import {
+  type AppendManyResult,
   type AppendResult,
   checkEvents,
   checkMaxPayloadBytes,
@@ -12,12 +13,14 @@ import {
   type JsonShaped,
   PagedEventReader,
   prepareAppend,
+  prepareAppendMany,
   type Seq,
   StoreClosedError,
   UnexpectedSeqError,
 } from '@hume/core';
 import { deepFreeze } from './deep-freeze.js';
 import { MemoryFeed } from './memory-feed.js';
+import { pushBatch } from './memory-append-many.js';
 import { type MemoryOptions, memoryOptionNames } from './memory-options.js';
 
 /**
@@ -76,6 +79,24 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
     if (last === 0) this.#streams.set(stream, events);
     this.#feed.add(stream, seq, event.payload);
     return { ok: true, seq };
+  }
+
+  /**
+   * Appends `payloads` at the stream's last seq + 1 … last + n, all or none,
+   * when `expect` (if given) equals the last seq (clause C11). At most
+   * 10,000 events and `maxPayloadBytes` of JSON text in total.
+   *
+   * @example
+   * ```ts
+   * const result = await store.appendMany('cart-1', [{ type: 'opened' }, { type: 'item-added', sku: 'a1' }], 0);
+   * if (result.ok) console.log(result.first, result.seq); // 1 2
+   * ```
+   */
+  async appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
+    if (this.#closed) throw new StoreClosedError('appendMany');
+    const prepared = prepareAppendMany(stream, payloads, expect, { maxPayloadBytes: this.#maxPayloadBytes });
+    if (!prepared.ok) return prepared;
+    return pushBatch(this.#streams, stream, prepared.json, expect);
   }
 
   /**

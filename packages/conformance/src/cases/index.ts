@@ -1,6 +1,7 @@
 import type { ConformanceCase } from '../conformance-case.js';
 import { aliasingCases } from './aliasing-cases.js';
 import { appendCases } from './append-cases.js';
+import { batchCases } from './batch-cases.js';
 import { closeCases } from './close-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
 import { expectCases } from './expect-cases.js';
@@ -11,6 +12,7 @@ import { feedSkipCases } from './feed-skip-cases.js';
 import { fuzzCases } from './fuzz-cases.js';
 import { historyCases } from './history-cases.js';
 import { inputCases } from './input-cases.js';
+import { mixedExpectCases } from './mixed-expect-cases.js';
 import { outcomeCases } from './outcome-cases.js';
 import { payloadCases } from './payload-cases.js';
 import { payloadSizeCases } from './payload-size-cases.js';
@@ -18,13 +20,16 @@ import { payloadTrapCases } from './payload-trap-cases.js';
 import { processCases } from './process-cases.js';
 import { readCases } from './read-cases.js';
 import { readMemoryCases } from './read-memory-cases.js';
+import { streamIdentityCases } from './stream-identity-cases.js';
 import { unknownOutcomeCases } from './unknown-outcome-cases.js';
 
 /** Every case of the kit, in the order of the clauses of docs/contract.md. */
 export const cases: readonly ConformanceCase[] = Object.freeze(
   [
     ...appendCases,
+    ...streamIdentityCases,
     ...expectCases,
+    ...mixedExpectCases,
     ...readCases,
     ...readMemoryCases,
     ...payloadCases,
@@ -39,6 +44,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...processCases,
     ...faultCases,
     ...closeCases,
+    ...batchCases,
     ...unknownOutcomeCases,
     ...feedCases,
     ...feedSkipCases,
