@@ -19,8 +19,8 @@ import {
   UnexpectedSeqError,
 } from '@hume/core';
 import { deepFreeze } from './deep-freeze.js';
-import { MemoryFeed } from './memory-feed.js';
 import { pushBatch } from './memory-append-many.js';
+import { MemoryFeed } from './memory-feed.js';
 import { type MemoryOptions, memoryOptionNames } from './memory-options.js';
 
 /**
@@ -96,7 +96,12 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
     if (this.#closed) throw new StoreClosedError('appendMany');
     const prepared = prepareAppendMany(stream, payloads, expect, { maxPayloadBytes: this.#maxPayloadBytes });
     if (!prepared.ok) return prepared;
-    return pushBatch(this.#streams, stream, prepared.json, expect);
+    const result = pushBatch(this.#streams, stream, prepared.json, expect);
+    // The batch's events enter the feed in the same turn, in order: a feed reader sees all of them or none.
+    if (result.ok)
+      for (const event of this.#streams.get(stream)?.slice(result.first - 1, result.seq) ?? [])
+        this.#feed.add(stream, event.seq, event.payload);
+    return result;
   }
 
   /**

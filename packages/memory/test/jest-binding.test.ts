@@ -30,4 +30,4 @@ it('passes every case under jest through @hume/conformance/jest, naming why a ca
   } finally {
     await rm(cache, { recursive: true, force: true });
   }
-}, 120_000);
+}, 300_000);

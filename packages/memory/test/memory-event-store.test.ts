@@ -50,6 +50,25 @@ describe('MemoryEventStore', () => {
     );
   });
 
+  it('appends a batch at contiguous seqs, all or nothing, and feeds its events in order', async () => {
+    const store = new MemoryEventStore();
+    await store.append('s', 'first');
+    expect(await store.appendMany('s', ['a', 'b', 'c'], 1)).toEqual({ ok: true, first: 2, seq: 4 });
+    expect(await store.appendMany('s', ['x', { at: new Date(0) } as never])).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(await store.appendMany('s', ['x'], 1)).toMatchObject({ ok: false, error: { code: 'UNEXPECTED_SEQ', actual: 4 } });
+    const fed = [];
+    for await (const { stream, seq, payload } of store.feed()) fed.push([stream, seq, payload]);
+    expect(fed).toEqual([
+      ['s', 1, 'first'],
+      ['s', 2, 'a'],
+      ['s', 3, 'b'],
+      ['s', 4, 'c'],
+    ]);
+  });
+
   it('drops its events on close and rejects later calls with CLOSED', async () => {
     const store = new MemoryEventStore();
     await store.append('s', 1);
