@@ -21,22 +21,22 @@ export interface ConformanceCase {
   readonly hint: string;
   /**
    * What the case needs: a hook of the target, or a method of the store
-   * (`close()`, or an optional capability such as `appendMany`). Without it
+   * (`close()`, or an optional capability such as `appendMany` or `streams`). Without it
    * the case is skipped, and the report says why.
    */
   readonly needs?: readonly Need[];
   run(context: CaseContext): Promise<void>;
 }
 
-/** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`). */
-export type Need = 'fault' | 'interrupt' | 'reopen' | 'share' | 'hold' | 'close' | 'feed' | 'appendMany';
+/** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`, `streams()`). */
+export type Need = 'fault' | 'interrupt' | 'reopen' | 'share' | 'hold' | 'close' | 'feed' | 'appendMany' | 'streams';
 
 /**
  * Needs met by the store itself rather than by a hook of the target: known
  * only once a store exists. A store declares an optional capability of the
  * contract by having its method.
  */
-export const storeNeeds: ReadonlySet<Need> = new Set(['close', 'feed', 'appendMany']);
+export const storeNeeds: ReadonlySet<Need> = new Set(['close', 'feed', 'appendMany', 'streams']);
 
 /** What a case gets: a fresh store and fresh stream names. */
 export interface CaseContext {

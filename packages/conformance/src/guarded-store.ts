@@ -35,6 +35,10 @@ export function guardedStore(store: AnyEventStore, signal: AbortSignal): AnyEven
     const feed = store.feed;
     guarded.feed = (...args) => guardIterable(feed.apply(store, args), stopIfAborted);
   }
+  if (typeof store.streams === 'function') {
+    const streams = store.streams;
+    guarded.streams = (options) => guardIterable(streams.call(store, options), stopIfAborted);
+  }
   if (typeof store.close === 'function') guarded.close = () => (store.close as () => Promise<void>).call(store);
   return guarded;
 }

@@ -1,4 +1,4 @@
-import type { AppendManyResult, AppendResult, Event, FeedEvent, FeedOptions, Json, Seq } from '@hume/core';
+import type { AppendManyResult, AppendResult, Event, FeedEvent, FeedOptions, Json, Seq, StreamInfo, StreamsOptions } from '@hume/core';
 
 /**
  * A store under test, whatever its payload type: an `EventStore<MyEvent>`
@@ -13,6 +13,8 @@ export interface AnyEventStore {
   /** The global feed (clause C13), when the store has it: the feed cases run only then. */
   feed?(after?: string, options?: FeedOptions): AsyncIterable<FeedEvent<unknown>>;
   close?(): Promise<void>;
+  /** The optional stream listing of clause C12; its cases are skipped without it. */
+  streams?(options?: StreamsOptions): AsyncIterable<StreamInfo>;
 }
 
 /**

@@ -112,6 +112,10 @@ const expectedCatches: [keyof Quirks, string[]][] = [
     ],
   ],
   ['dropsWaitingCallsOnClose', ['C8.6-close-under-load-settles-every-call']],
+  ['listsStreamsByCodeUnit', ['C12.2-streams-are-ordered-by-code-point']],
+  ['inclusiveStreamsAfter', ['C12.3-prefix-after-and-limit-select-a-range']],
+  ['listsEmptyStreams', ['C12.1-lists-every-stream-with-its-last-seq']],
+  ['throwsSynchronouslyFromStreams', ['C12.4-bad-options-reject-the-first-next']],
   ['acknowledgesBeforeVisible', ['C4.6-reads-see-every-acknowledged-append', 'C1.5-seeded-histories-keep-every-clause']],
   ['feedOrdersBeforeCommit', ['C13.6-an-append-held-open-appears-after-the-checkpoint']],
   [

@@ -9,6 +9,8 @@ export { checkOptions, type OptionNames } from './check-options.js';
 export { checkPayload } from './check-payload.js';
 export { checkExpect, checkFrom, isSeq } from './check-seq.js';
 export { checkStream, MAX_STREAM_BYTES } from './check-stream.js';
+export { checkStreamsOptions } from './check-streams-options.js';
+export { compareStreamNames, prefixEnd } from './compare-stream-names.js';
 export { CONTRACT_VERSION } from './contract-version.js';
 export type { Event } from './event.js';
 export type { EventStore } from './event-store.js';
@@ -30,6 +32,7 @@ export {
   type PreparedAppendMany,
   prepareAppendMany,
 } from './prepare-append-many.js';
+export { listStreamsPaged, type ReadStreamsPage, type StreamRange } from './paged-stream-lister.js';
 export type { Seq } from './seq.js';
 export {
   checkMaxPayloadBytes,
@@ -42,5 +45,6 @@ export {
   serializePayload,
 } from './serialize-payload.js';
 export { StoreClosedError } from './store-closed-error.js';
+export { canListStreams, type StreamInfo, type StreamListing, type StreamsOptions } from './stream-listing.js';
 export { UnexpectedSeqError } from './unexpected-seq-error.js';
 export { isEventStore, type ValidateResult, validate } from './validate.js';

@@ -11,17 +11,22 @@ import {
   type FeedOptions,
   type Json,
   type JsonShaped,
+  listStreamsPaged,
   PagedEventReader,
   prepareAppend,
   prepareAppendMany,
   type Seq,
   StoreClosedError,
+  type StreamInfo,
+  type StreamListing,
+  type StreamsOptions,
   UnexpectedSeqError,
 } from '@hume/core';
 import { deepFreeze } from './deep-freeze.js';
 import { pushBatch } from './memory-append-many.js';
 import { MemoryFeed } from './memory-feed.js';
 import { type MemoryOptions, memoryOptionNames } from './memory-options.js';
+import { memoryStreamsPage } from './memory-streams.js';
 
 /**
  * An event store that keeps each stream as an array in this process. Appends
@@ -37,7 +42,7 @@ import { type MemoryOptions, memoryOptionNames } from './memory-options.js';
  * for await (const event of store.events('cart-1')) console.log(event);
  * ```
  */
-export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventStore<P> {
+export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventStore<P>, StreamListing {
   readonly #streams = new Map<string, Event<P>[]>();
   readonly #pageSize: number;
   readonly #maxPayloadBytes: number;
@@ -138,6 +143,27 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
    */
   feed(after?: string, options?: FeedOptions): AsyncIterableIterator<FeedEvent<P>, undefined> {
     return this.#feed.read(after, options);
+  }
+
+  /**
+   * Lists the streams with their last seq, ascending by name (clause C12).
+   *
+   * @example
+   * ```ts
+   * for await (const { stream, last } of store.streams({ prefix: 'cart-' })) console.log(stream, last);
+   * ```
+   */
+  streams(options?: StreamsOptions): AsyncGenerator<StreamInfo, undefined, undefined> {
+    const failure = this.#closed ? new StoreClosedError('streams') : undefined;
+    return listStreamsPaged(
+      (range, limit) => {
+        if (this.#closed) throw new StoreClosedError('streams');
+        return memoryStreamsPage(this.#streams, range, limit);
+      },
+      options,
+      this.#pageSize,
+      failure,
+    );
   }
 
   /**

@@ -9,10 +9,15 @@ import {
   type EventStore,
   type Json,
   type JsonShaped,
+  listStreamsPaged,
   PagedEventReader,
   prepareAppend,
   type Seq,
   StoreClosedError,
+  type StreamInfo,
+  type StreamListing,
+  type StreamRange,
+  type StreamsOptions,
   UnexpectedSeqError,
 } from '@hume/core';
 import pg, { type Pool } from 'pg';
@@ -25,6 +30,7 @@ import { backoff, isConnectionLost, isRetryable, MAX_RETRIES, sqlState } from '.
 import { GroupCommit, type UnitOutcome } from './postgres-group-commit.js';
 import { ownPoolOptions, type PostgresOptions, type ResolvedOptions, resolveOptions } from './postgres-options.js';
 import { type Statement, type Statements, statementsFor } from './postgres-statements.js';
+import { parseStreamsPage, streamsPageStatement, streamsPageValues } from './postgres-streams.js';
 import { rawTypes } from './raw-types.js';
 import { runMigrations } from './run-migrations.js';
 import { runStatement, StatementFailure } from './run-statement.js';
@@ -58,7 +64,7 @@ interface Outcome {
  * await store.close();
  * ```
  */
-export class PostgresEventStore<P extends JsonShaped<P> = Json> implements EventStore<P> {
+export class PostgresEventStore<P extends JsonShaped<P> = Json> implements EventStore<P>, StreamListing {
   readonly #pool: Pool;
   readonly #ownsPool: boolean;
   readonly #options: ResolvedOptions;
@@ -202,6 +208,32 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     const fetchPage = (after: Seq, limit: number): Promise<EventPage<P>> => this.#track(this.#readPage(stream, after, limit));
     // Reading ahead overlaps a page's round trip with the caller's work on the page before it.
     return new PagedEventReader(fetchPage, from, this.#options.readPageSize, failure, { readAhead: true });
+  }
+
+  /**
+   * Lists the streams with their last seq, ascending by name in code-point
+   * order (clause C12), `readPageSize` streams per query on the counter table.
+   *
+   * @example
+   * ```ts
+   * for await (const { stream, last } of store.streams({ prefix: 'cart-' })) console.log(stream, last);
+   * ```
+   */
+  streams(options?: StreamsOptions): AsyncGenerator<StreamInfo, undefined, undefined> {
+    const failure = this.#closing ? new StoreClosedError('streams') : undefined;
+    const statement = streamsPageStatement(this.#options);
+    const readStreams = async (range: StreamRange, limit: number): Promise<StreamInfo[]> => {
+      this.#assertOpen('streams');
+      const { rows } = await this.#query('listing streams', statement, streamsPageValues(range, limit), true);
+      try {
+        return parseStreamsPage(rows);
+      } catch (error) {
+        throw new BackendError(`listing streams failed: ${describe(error)}`, error);
+      }
+    };
+    // Tracked like reads, so close() waits for a page on its way.
+    const readPage = (range: StreamRange, limit: number): Promise<StreamInfo[]> => this.#track(readStreams(range, limit));
+    return listStreamsPaged(readPage, options, this.#options.readPageSize, failure);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { quoteIdentifier } from './postgres-identifier.js';
 import type { ResolvedOptions } from './postgres-options.js';
 
 /** The largest seq the schema accepts: beyond it a JS number could no longer tell two seqs apart. */
@@ -25,6 +26,8 @@ export interface Migration {
  * Every version of the schema. Append a new step to change it; never edit
  * one that was released, since databases out there recorded it as done.
  *
+ * Version 2 indexes stream names for `streams()`; see its step.
+ *
  * Version 1: `streams` holds one counter row per stream (its last seq), which
  * appends move; `events` holds the events, primary key `(stream, seq)`,
  * which is both the keyset index of reads and the backstop against a
@@ -45,7 +48,7 @@ export interface Migration {
  *
  * @example
  * ```ts
- * const latest = migrations.at(-1)?.version; // 1
+ * const latest = migrations.at(-1)?.version; // 2
  * ```
  */
 export const migrations: readonly Migration[] = [
@@ -69,6 +72,17 @@ export const migrations: readonly Migration[] = [
       `CREATE INDEX IF NOT EXISTS ${options.feedIndex} ON ${options.events} (tx, position)`,
       appendFunctionSql(options),
       appendAllFunctionSql(options),
+    ],
+  },
+  {
+    version: 2,
+    description: 'index of stream names in code-point order, for streams()',
+    // The listing orders names under the "C" collation (UTF-8 byte order, the contract's
+    // code-point order); the primary key's index has the database's collation, which the
+    // planner does not use for it even on a "C" database, so a page would sort every stream.
+    // A new stream costs one more index entry; counter updates stay HOT (the name never changes).
+    statements: ({ streams, tablePrefix }) => [
+      `CREATE INDEX IF NOT EXISTS ${quoteIdentifier('tablePrefix', `${tablePrefix}streams_c`)} ON ${streams} (stream COLLATE "C")`,
     ],
   },
 ];

@@ -11,10 +11,15 @@ import {
   type FeedOptions,
   type Json,
   type JsonShaped,
+  listStreamsPaged,
   PagedEventReader,
   prepareAppend,
   type Seq,
   StoreClosedError,
+  type StreamInfo,
+  type StreamListing,
+  type StreamRange,
+  type StreamsOptions,
 } from '@hume/core';
 import { LastSeqCache } from './last-seq-cache.js';
 import { describeCause, openSqliteDatabase } from './open-sqlite-database.js';
@@ -28,6 +33,7 @@ import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { type ResolvedSqliteOptions, resolveSqliteOptions, type SqliteOptions } from './sqlite-options.js';
 import { ensureSqliteSchema, sqliteTables } from './sqlite-schema.js';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
+import { SqliteStreams } from './sqlite-streams.js';
 
 /**
  * An event store in a SQLite file, on better-sqlite3. Safe to share one
@@ -50,7 +56,7 @@ import { prepareSqliteStatements, type SqliteStatements } from './sqlite-stateme
  * await store.close();
  * ```
  */
-export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventStore<P> {
+export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventStore<P>, StreamListing {
   readonly #db: SqliteDatabase;
   readonly #owned: boolean;
   readonly #options: ResolvedSqliteOptions;
@@ -59,6 +65,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   readonly #writer: SqliteAppendWriter;
   readonly #group: SqliteGroupCommit;
   readonly #feed: SqliteFeed<P>;
+  #streams: SqliteStreams | undefined;
   #closed = false;
 
   /**
@@ -201,6 +208,29 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
    */
   feed(after?: string, options?: FeedOptions): AsyncIterableIterator<FeedEvent<P>, undefined> {
     return this.#feed.read(after, options);
+  }
+
+  /**
+   * Lists the streams with their last seq, ascending by name (clause C12),
+   * a page of `pageSize` streams per call to SQLite.
+   *
+   * @example
+   * ```ts
+   * for await (const { stream, last } of store.streams({ prefix: 'cart-' })) console.log(stream, last);
+   * ```
+   */
+  streams(options?: StreamsOptions): AsyncGenerator<StreamInfo, undefined, undefined> {
+    const failure = this.#closed ? new StoreClosedError('streams') : undefined;
+    const readPage = (range: StreamRange, limit: number): StreamInfo[] => {
+      if (this.#closed) throw new StoreClosedError('streams');
+      try {
+        this.#streams ??= new SqliteStreams(this.#db, sqliteTables(this.#options.tablePrefix));
+        return this.#streams.page(range, limit);
+      } catch (error) {
+        throw new BackendError(`listing streams failed: ${describeCause(error)}`, error);
+      }
+    };
+    return listStreamsPaged(readPage, options, this.#options.pageSize, failure);
   }
 
   /**

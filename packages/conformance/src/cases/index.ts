@@ -22,6 +22,7 @@ import { readCases } from './read-cases.js';
 import { readMemoryCases } from './read-memory-cases.js';
 import { streamIdentityCases } from './stream-identity-cases.js';
 import { unknownOutcomeCases } from './unknown-outcome-cases.js';
+import { streamsCases } from './streams-cases.js';
 
 /** Every case of the kit, in the order of the clauses of docs/contract.md. */
 export const cases: readonly ConformanceCase[] = Object.freeze(
@@ -49,6 +50,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...feedCases,
     ...feedSkipCases,
     ...feedLiveCases,
+    ...streamsCases,
   ].sort((a, b) => clauseOrder(a.clause) - clauseOrder(b.clause)),
 );
 

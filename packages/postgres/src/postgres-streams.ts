@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { StreamInfo, StreamRange } from '@hume/core';
+import { parseSeq } from './parse-seq.js';
+import type { ResolvedOptions } from './postgres-options.js';
+import type { Statement } from './postgres-statements.js';
+
+/**
+ * The statement of one page of the stream listing (clause C12), on the
+ * counter table, which holds one row per stream with its last seq. Names
+ * compare under the "C" collation, the order of their UTF-8 bytes, so the
+ * order is the contract's code-point order whatever the database's default
+ * collation. `$1` after (exclusive, `''` for none), `$2` from (inclusive),
+ * `$3` to (exclusive, or null), `$4` limit.
+ *
+ * @example
+ * ```ts
+ * const statement = streamsPageStatement(resolveOptions());
+ * ```
+ */
+export function streamsPageStatement(options: ResolvedOptions): Statement {
+  const text = `SELECT stream, seq FROM ${options.streams} WHERE stream COLLATE "C" > $1::text AND stream COLLATE "C" >= $2::text AND ($3::text IS NULL OR stream COLLATE "C" < $3::text) ORDER BY stream COLLATE "C" LIMIT $4`;
+  return { name: `hume_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };
+}
+
+/** The values of {@link streamsPageStatement} for one page. */
+export function streamsPageValues(range: StreamRange, limit: number): unknown[] {
+  return [range.after ?? '', range.from, range.to ?? null, limit];
+}
+
+/** The page's rows as stream infos. */
+export function parseStreamsPage(rows: readonly (string | null)[][]): StreamInfo[] {
+  return rows.map(([stream, seq]) => ({ stream: stream ?? '', last: parseSeq(seq) }));
+}
