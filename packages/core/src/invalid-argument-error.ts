@@ -1,7 +1,7 @@
 import { HumeError } from './hume-error.js';
 
 /** The arguments of the contract's functions, as named in error messages. */
-export type ArgumentName = 'stream' | 'payload' | 'payloads' | 'expect' | 'from' | 'after' | 'options';
+export type ArgumentName = 'stream' | 'payload' | 'payloads' | 'expect' | 'from' | 'after' | 'options' | 'url';
 
 /**
  * An argument broke the contract's rules; nothing was stored. The message
