@@ -21,8 +21,8 @@ import { processCases } from './process-cases.js';
 import { readCases } from './read-cases.js';
 import { readMemoryCases } from './read-memory-cases.js';
 import { streamIdentityCases } from './stream-identity-cases.js';
-import { unknownOutcomeCases } from './unknown-outcome-cases.js';
 import { streamsCases } from './streams-cases.js';
+import { unknownOutcomeCases } from './unknown-outcome-cases.js';
 
 /** Every case of the kit, in the order of the clauses of docs/contract.md. */
 export const cases: readonly ConformanceCase[] = Object.freeze(

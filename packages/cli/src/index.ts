@@ -1,0 +1,11 @@
+export type { BatchResult, BatchTarget } from './append-batch.js';
+export { canonicalJson } from './canonical-json.js';
+export { CliError, formatError } from './cli-error.js';
+export type { CommandContext } from './command-context.js';
+export { type CopyOptions, type CopyProgress, type CopyReport, type CopySource, copyStores } from './copy-stores.js';
+export { type CopyStreamOptions, type CopyTarget, copyStream, type StreamCopy } from './copy-stream.js';
+export { type ImportOptions, type ImportReport, importEvents } from './import-events.js';
+export { main } from './main.js';
+export { type ExportLine, exportLine, parseExportLine } from './ndjson.js';
+export { type StreamSummary, summarizeStream } from './stream-digest.js';
+export { type StreamDifference, type VerifiedStore, type VerifyOptions, type VerifyReport, verifyStores } from './verify-stores.js';
