@@ -66,6 +66,7 @@ export async function copyStores(source: CopySource, target: CopyTarget, options
   let failure: unknown;
   let stopped = false;
   for await (const { stream } of listing.streams({ prefix })) {
+    await new Promise((resolve) => setImmediate(resolve)); // lets Ctrl-C in between streams too (see copyStream)
     if (signal?.aborted || failure !== undefined) break;
     const work = copyStream(target, stream, source.events(stream)[Symbol.asyncIterator](), {
       batchSize,

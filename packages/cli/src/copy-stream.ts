@@ -53,7 +53,6 @@ export async function copyStream(
   let last: Seq = 0;
   let present = 0;
   let copied = 0;
-  let pending: Event<unknown> | undefined;
   try {
     // What the target has must be what the source has, event for event.
     for await (const held of target.events(stream)) {
@@ -76,8 +75,7 @@ export async function copyStream(
     onEvents?.(present % batchSize);
     let batch: Json[] = [];
     for (;;) {
-      const next = pending ? { done: false as const, value: pending } : await source.next();
-      pending = undefined;
+      const next = await source.next();
       if (!next.done) {
         checkSeq(stream, next.value.seq, last + batch.length + 1);
         batch.push(next.value.payload as Json);
@@ -102,7 +100,11 @@ export async function copyStream(
         batch = [];
       }
       if (next.done) return { copied, present, stopped: false };
-      if (signal?.aborted) return { copied, present, stopped: true };
+      // A store that answers synchronously (better-sqlite3) would otherwise keep the event
+      // loop in microtasks from batch to batch, and Ctrl-C's handler, a macrotask, would never run.
+      await new Promise((resolve) => setImmediate(resolve));
+      // Stopped only if the stream has more: a stream that ended at this batch is complete.
+      if (signal?.aborted) return { copied, present, stopped: !(await source.next()).done };
     }
   } finally {
     await source.return?.();

@@ -1,4 +1,4 @@
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import { formatCount } from './output.js';
 
 /** How progress is shown: a bar (terminals), a line every few seconds (logs, pipes), or not at all. */
@@ -40,15 +40,18 @@ export function createProgress(label: string, stream: NodeJS.WritableStream & { 
   let total = 0;
   if (mode === 'none') return { update() {}, stop() {} };
   if (mode === 'bar') {
-    const bar = new SingleBar({
-      stream,
-      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {speed} ${unit}/s | ETA {eta_formatted}`,
-      formatValue: (value, _options, type) => (type === 'value' || type === 'total' ? formatCount(value) : String(value)),
-      barsize: 30,
-      hideCursor: true,
-      etaBuffer: 200,
-      fps: 10,
-    });
+    const bar = new SingleBar(
+      {
+        stream,
+        format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {speed} ${unit}/s | ETA {eta_formatted}`,
+        formatValue: (value, _options, type) => (type === 'value' || type === 'total' ? formatCount(value) : String(value)),
+        barsize: 30,
+        hideCursor: true,
+        etaBuffer: 200,
+        fps: 10,
+      },
+      Presets.shades_classic,
+    );
     let started = false;
     return {
       update(value, all) {

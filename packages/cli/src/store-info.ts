@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { canListStreams } from '@hume/core';
+import { BackendError, canListStreams } from '@hume/core';
 import type { OpenedStore } from '@hume/open';
 import { redactUrl } from '@hume/open';
 import Database from 'better-sqlite3';
@@ -76,7 +76,11 @@ async function postgresDetails(url: string): Promise<Details> {
   for (const name of ['schema', 'tablePrefix', 'readPageSize']) parsed.searchParams.delete(name);
   const client = new pg.Client({ connectionString: parsed.href });
   client.on('error', () => undefined);
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new BackendError(`connecting to ${redactUrl(url)} failed: ${(error as Error).message}`, error);
+  }
   try {
     const table = (name: string): string => `"${schema}"."${prefix}${name}"`;
     const { rows } = await client.query<{ migrated: boolean; bytes: string | null }>(

@@ -1,7 +1,8 @@
-import type { EventStore, Json } from '@hume/core';
+import { BackendError, type EventStore, isHumeError, type Json } from '@hume/core';
 import { importAdapter } from './import-adapter.js';
 import { invalidUrl } from './invalid-url.js';
 import type { OpenStoreOptions } from './open-store-options.js';
+import { redactUrl } from './redact-url.js';
 import type { OpenedStore, StoreOpener } from './store-opener.js';
 import { urlOptions } from './url-options.js';
 
@@ -63,7 +64,12 @@ export const openPostgres: StoreOpener = async (url, options) => {
       await store.migrate();
     } catch (error) {
       await store.close();
-      throw error;
+      if (isHumeError(error)) throw error;
+      // The adapter's own errors are typed; a driver's (a refused connection) gets code BACKEND here.
+      throw new BackendError(
+        `migrating the store at ${redactUrl(url)} failed: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
     }
   }
   return store;
