@@ -5,7 +5,7 @@ export type BatchResult =
   | { readonly ok: true; readonly seq: Seq; readonly first: Seq }
   | { readonly ok: false; readonly error: AppendError };
 
-/** A store that may append many events in one call (contract C11), else one at a time. */
+/** A store that may append many events in one call (`appendMany`, contract 1.1), else one at a time. */
 export interface BatchTarget {
   append(stream: string, payload: Json, expect?: Seq | null): Promise<AppendResult>;
   appendMany?(stream: string, payloads: readonly Json[], expect?: Seq | null): Promise<BatchResult>;

@@ -24,6 +24,7 @@ export { type ArgumentName, InvalidArgumentError } from './invalid-argument-erro
 export { InvalidModuleError } from './invalid-module-error.js';
 export type { Json, JsonPrimitive, JsonShaped } from './json.js';
 export { cutPage, type EventPage, PagedEventReader, type PagedReadOptions, type ReadPage } from './paged-event-reader.js';
+export { listStreamsPaged, type ReadStreamsPage, type StreamRange } from './paged-stream-lister.js';
 export { type PrepareAppendOptions, type PreparedAppend, prepareAppend } from './prepare-append.js';
 export {
   checkAppendMany,
@@ -32,7 +33,6 @@ export {
   type PreparedAppendMany,
   prepareAppendMany,
 } from './prepare-append-many.js';
-export { listStreamsPaged, type ReadStreamsPage, type StreamRange } from './paged-stream-lister.js';
 export type { Seq } from './seq.js';
 export {
   checkMaxPayloadBytes,
