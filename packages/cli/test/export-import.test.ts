@@ -30,7 +30,7 @@ describe('hume export and import', () => {
     expect(checkPayload([nested(MAX_PAYLOAD_DEPTH)])).toBeDefined();
   });
 
-  it('round-trips awkward payloads exactly: SQLite → file → PostgreSQL → file → SQLite, byte for byte', async () => {
+  it('round-trips awkward payloads exactly: SQLite → file → PostgreSQL → file → SQLite, byte for byte', { timeout: 600_000 }, async () => {
     const first = `sqlite:${join(dir, 'awkward.db')}`;
     for (const [stream, payload] of awkward) {
       for (let i = 0; i < 3; i++) {

@@ -31,11 +31,14 @@ export function tempDir(): string {
 export async function sqliteFixture(file: string, streams: number, perStream: number): Promise<void> {
   await new SqliteEventStore(file).close();
   const db = new Database(file);
-  const insert = db.prepare('INSERT INTO hume_events (stream, seq, payload) VALUES (?, ?, ?)');
+  // position: the global feed's order, max(position) + 1 per append, as the adapter writes it.
+  const insert = db.prepare('INSERT INTO hume_events (stream, seq, payload, position) VALUES (?, ?, ?, ?)');
+  let position = 0;
   db.transaction(() => {
     for (let s = 0; s < streams; s++) {
-      for (let seq = 1; seq <= perStream; seq++)
-        insert.run(`stream-${String(s).padStart(4, '0')}`, seq, JSON.stringify({ s, seq, note: 'x'.repeat(40) }));
+      for (let seq = 1; seq <= perStream; seq++) {
+        insert.run(`stream-${String(s).padStart(4, '0')}`, seq, JSON.stringify({ s, seq, note: 'x'.repeat(40) }), ++position);
+      }
     }
   })();
   db.close();
