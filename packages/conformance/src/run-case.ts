@@ -41,7 +41,9 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
   } catch (error) {
     return report('fail', `the target could not create a store: ${explain(error)}`);
   }
-  const lacking = entry.needs?.find((need) => storeNeeds.has(need) && typeof store[need as 'close' | 'feed' | 'appendMany' | 'streams'] !== 'function');
+  const lacking = entry.needs?.find(
+    (need) => storeNeeds.has(need) && typeof store[need as 'close' | 'feed' | 'appendMany' | 'streams'] !== 'function',
+  );
   if (lacking) {
     await dispose(store).catch(() => undefined);
     return report('skip', `the store has no ${lacking}()`);
