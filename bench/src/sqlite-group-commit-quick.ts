@@ -117,9 +117,12 @@ try {
   for (const scenario of scenarios) {
     const result = await runScenario(scenario);
     console.log(`${result.name} (${result.ops} ${result.unit}s per round, ${rounds} rounds)`);
-    for (const c of result.contenders) console.log(`  ${c.name.padEnd(40)} ${Math.round(c.opsPerSecond).toLocaleString('en-US')} ${result.unit}s/s`);
+    for (const c of result.contenders)
+      console.log(`  ${c.name.padEnd(40)} ${Math.round(c.opsPerSecond).toLocaleString('en-US')} ${result.unit}s/s`);
     for (const r of result.ratios)
-      console.log(`  ${r.numerator} / ${r.denominator}: ${r.ratio.toFixed(2)} ×${r.min === undefined ? '' : ` (target ≥ ${r.min}: ${r.met ? 'met' : 'missed'})`}`);
+      console.log(
+        `  ${r.numerator} / ${r.denominator}: ${r.ratio.toFixed(2)} ×${r.min === undefined ? '' : ` (target ≥ ${r.min}: ${r.met ? 'met' : 'missed'})`}`,
+      );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
