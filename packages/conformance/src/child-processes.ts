@@ -78,3 +78,18 @@ export async function runChildren(children: readonly Child[]): Promise<void> {
     }
   });
 }
+
+/** Kills whatever children are still running once the case is over, whatever its outcome. */
+export async function withChildren(body: (start: typeof startChild) => Promise<void>): Promise<void> {
+  const children: Child[] = [];
+  try {
+    await body((shared, task) => {
+      const child = startChild(shared, task);
+      children.push(child);
+      return child;
+    });
+  } finally {
+    for (const child of children) child.kill();
+    await Promise.all(children.map((child) => child.exited));
+  }
+}

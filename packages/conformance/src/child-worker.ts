@@ -4,18 +4,21 @@ import { writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Operation } from './history/history.js';
 import { type ClientPlan, runClient } from './history/run-client.js';
+import { type RaceOutcome, type RacerPlan, runRacer } from './race/run-racer.js';
 import type { AnyEventStore, SharedStore } from './target.js';
 
 /** What the parent asks a child to do. */
 export type ChildTask =
   | { readonly kind: 'history'; readonly plans: readonly ClientPlan[] }
-  | { readonly kind: 'append-until-killed'; readonly stream: string; readonly client: string };
+  | { readonly kind: 'append-until-killed'; readonly stream: string; readonly client: string }
+  | { readonly kind: 'race'; readonly plans: readonly RacerPlan[] };
 
 /** What a child reports, one per line. */
 export type ChildMessage =
   | { readonly ready: true }
   | { readonly op: Operation }
   | { readonly ack: number; readonly n: number }
+  | { readonly race: RaceOutcome }
   | { readonly done: true };
 
 // Written with writeSync: a line the parent has read is a fact, even if the child is killed right after.
@@ -34,6 +37,10 @@ const store = await open(shared);
 say({ ready: true });
 if (task.kind === 'history') {
   await Promise.all(task.plans.map((plan) => runClient(store, plan, (op) => say({ op }))));
+  await store.close?.();
+  say({ done: true });
+} else if (task.kind === 'race') {
+  await Promise.all(task.plans.map((plan) => runRacer(store, plan, (race) => say({ race }))));
   await store.close?.();
   say({ done: true });
 } else {

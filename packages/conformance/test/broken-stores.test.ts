@@ -116,6 +116,8 @@ const expectedCatches: [keyof Quirks, string[]][] = [
   ['inclusiveStreamsAfter', ['C12.3-prefix-after-and-limit-select-a-range']],
   ['listsEmptyStreams', ['C12.1-lists-every-stream-with-its-last-seq']],
   ['throwsSynchronouslyFromStreams', ['C12.4-bad-options-reject-the-first-next']],
+  ['revivesTimestamps', ['C5.1-typed-looking-strings-round-trip']],
+  ['copiesByAssignment', ['C5.1-typed-looking-strings-round-trip']],
   ['acknowledgesBeforeVisible', ['C4.6-reads-see-every-acknowledged-append', 'C1.5-seeded-histories-keep-every-clause']],
   ['feedOrdersBeforeCommit', ['C13.6-an-append-held-open-appears-after-the-checkpoint']],
   [

@@ -18,10 +18,12 @@ import { payloadCases } from './payload-cases.js';
 import { payloadSizeCases } from './payload-size-cases.js';
 import { payloadTrapCases } from './payload-trap-cases.js';
 import { processCases } from './process-cases.js';
+import { raceCases } from './race-cases.js';
 import { readCases } from './read-cases.js';
 import { readMemoryCases } from './read-memory-cases.js';
 import { streamIdentityCases } from './stream-identity-cases.js';
 import { streamsCases } from './streams-cases.js';
+import { typedStringCases } from './typed-string-cases.js';
 import { unknownOutcomeCases } from './unknown-outcome-cases.js';
 
 /** Every case of the kit, in the order of the clauses of docs/contract.md. */
@@ -36,6 +38,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...payloadCases,
     ...payloadTrapCases,
     ...payloadSizeCases,
+    ...typedStringCases,
     ...aliasingCases,
     ...inputCases,
     ...outcomeCases,
@@ -43,6 +46,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...historyCases,
     ...fuzzCases,
     ...processCases,
+    ...raceCases,
     ...faultCases,
     ...closeCases,
     ...batchCases,

@@ -1,5 +1,5 @@
 import { assert, assertEqual, assertRun } from '../assertions.js';
-import { type Child, runChildren, startChild } from '../child-processes.js';
+import { runChildren, withChildren } from '../child-processes.js';
 import type { CaseContext } from '../conformance-case.js';
 import { defineCases } from '../conformance-case.js';
 import { assertHistory } from '../history/assert-history.js';
@@ -12,21 +12,6 @@ const shape = { operations: 20, expectShare: 0.5, readShare: 0.3 } as const;
 
 function plans(context: CaseContext, streams: readonly string[], first: number, count: number): ClientPlan[] {
   return Array.from({ length: count }, (_, i) => ({ ...shape, client: `c${first + i}`, index: first + i, seed: context.seed, streams }));
-}
-
-/** Kills whatever children are still running once the case is over, whatever its outcome. */
-async function withChildren(body: (start: typeof startChild) => Promise<void>): Promise<void> {
-  const children: Child[] = [];
-  try {
-    await body((shared, task) => {
-      const child = startChild(shared, task);
-      children.push(child);
-      return child;
-    });
-  } finally {
-    for (const child of children) child.kill();
-    await Promise.all(children.map((child) => child.exited));
-  }
 }
 
 /** C8.5 and C1.5 across instances and processes: what one writer acknowledged, every other reader sees. */
