@@ -30,6 +30,8 @@ export interface ConformanceCase {
 
 /** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`, `streams()`). */
 export type Need = 'fault' | 'interrupt' | 'reopen' | 'share' | 'hold' | 'close' | 'feed' | 'appendMany' | 'streams';
+/** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`). */
+export type Need = 'fault' | 'interrupt' | 'dropAfterCommit' | 'holdWriteLock' | 'reopen' | 'share' | 'hold' | 'close' | 'feed' | 'appendMany';
 
 /**
  * Needs met by the store itself rather than by a hook of the target: known
@@ -47,6 +49,10 @@ export interface CaseContext {
   fault(): Promise<void>;
   /** The target's interrupt hook bound to this case's store (clause C8.4). */
   interrupt(): Promise<void>;
+  /** The target's dropAfterCommit hook bound to this case's store: the next write commits and its reply is lost (clause C8.7). */
+  dropAfterCommit(): Promise<void>;
+  /** The target's holdWriteLock hook bound to this case's store: resolves once the lock is held; it is released `ms` later (clause C8.8). */
+  holdWriteLock(ms: number): Promise<void>;
   /** Another store on the same data; disposed of with the case. */
   reopen(): Promise<AnyEventStore>;
   /** How a child process reaches this case's data. */

@@ -61,6 +61,12 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
       interrupt: async () => {
         await hooks.interrupt?.(store);
       },
+      dropAfterCommit: async () => {
+        await hooks.dropAfterCommit?.(store);
+      },
+      holdWriteLock: async (ms) => {
+        await hooks.holdWriteLock?.(store, ms);
+      },
       reopen: async () => {
         if (!hooks.reopen) throw new Error('the target offers no reopen hook');
         const other = await hooks.reopen(store);

@@ -53,6 +53,21 @@ export interface TargetObject {
    */
   interrupt?: (store: AnyEventStore) => void | Promise<void>;
   /**
+   * Arms a fault after commit: the store's next write reaches the backend
+   * and commits, and then its connection drops before the reply arrives (a
+   * proxy that cuts the connection after the server's reply to a write, say).
+   * Resolves once armed. Enables clause C8.7's fault-after-commit case.
+   */
+  dropAfterCommit?: (store: AnyEventStore) => void | Promise<void>;
+  /**
+   * Takes the backend's write lock from another connection (SQLite: `BEGIN
+   * IMMEDIATE` on a second handle of the file; PostgreSQL: a lock on the
+   * store's tables) and releases it `ms` milliseconds later. Resolves once the
+   * lock is held. Enables clause C8.8's case; run it against a store whose
+   * lock wait you set to something other than the driver's default.
+   */
+  holdWriteLock?: (store: AnyEventStore, ms: number) => void | Promise<void>;
+  /**
    * Opens a second store on the same data as `store` (another handle,
    * another pool). Enables the cross-instance cases (C8.5, histories over
    * several instances). The kit disposes of what it opens.

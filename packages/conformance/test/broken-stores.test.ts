@@ -14,6 +14,8 @@ const target = (quirks: Quirks) => ({
   create: () => new QuirkyStore(quirks),
   fault: (store: unknown) => (store as QuirkyStore).breakBackend(),
   interrupt: (store: unknown) => (store as QuirkyStore).interrupt(),
+  dropAfterCommit: (store: unknown) => (store as QuirkyStore).dropAfterCommit(),
+  holdWriteLock: (store: unknown, ms: number) => (store as QuirkyStore).holdWriteLock(ms),
   reopen: (store: unknown) => (store as QuirkyStore).reopen(),
   hold: async (store: unknown, stream: string, payload: unknown) => (store as QuirkyStore).hold(stream, payload as never),
 });
@@ -25,7 +27,7 @@ afterAll(async () => {
 });
 
 /** The file store: the one fixture that other processes can open too. */
-const fileTarget = (quirks: { tornWrites?: boolean } = {}) => ({
+const fileTarget = (quirks: { tornWrites?: boolean; lastSeqOutsideLock?: boolean; lockWaitMs?: number } = {}) => ({
   create: async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hume-file-store-'));
     folders.push(dir);
@@ -116,6 +118,10 @@ const expectedCatches: [keyof Quirks, string[]][] = [
   ['inclusiveStreamsAfter', ['C12.3-prefix-after-and-limit-select-a-range']],
   ['listsEmptyStreams', ['C12.1-lists-every-stream-with-its-last-seq']],
   ['throwsSynchronouslyFromStreams', ['C12.4-bad-options-reject-the-first-next']],
+  ['retriesAfterLostReply', ['C8.7-an-append-whose-reply-is-lost-after-commit-is-stored-once-and-never-a-conflict']],
+  ['waitsForNoLock', ['C8.8-a-write-lock-held-briefly-elsewhere-delays-appends-without-failing-them']],
+  ['endsReadsOnLostConnection', ['C8.4-interrupted-calls-fail-cleanly-and-the-store-recovers']],
+  ['reportsLostConnectionAsConflict', ['C8.4-interrupted-calls-fail-cleanly-and-the-store-recovers']],
   ['revivesTimestamps', ['C5.1-typed-looking-strings-round-trip']],
   ['copiesByAssignment', ['C5.1-typed-looking-strings-round-trip']],
   ['acknowledgesBeforeVisible', ['C4.6-reads-see-every-acknowledged-append', 'C1.5-seeded-histories-keep-every-clause']],
@@ -169,6 +175,7 @@ describe('the kit catches broken stores', () => {
     expect(report.cases.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
     expect(report.cases.filter((c) => c.status === 'skip').map((c) => c.id)).toEqual([
       'C1.5-histories-across-processes-keep-every-clause',
+      'C2.5-appends-racing-from-several-processes-succeed-or-conflict',
       'C8.5-acknowledged-appends-survive-a-killed-writer',
     ]);
     expect(report.ok).toBe(true);
@@ -195,6 +202,15 @@ describe('the kit catches broken stores', () => {
     const report = await runConformance(fileTarget({ tornWrites: true }), { ...options, grep: '^C8\\.5-acknowledged' });
     expect(report.cases.map((c) => [c.id, c.status])).toEqual([['C8.5-acknowledged-appends-survive-a-killed-writer', 'fail']]);
     expect(report.cases[0]?.message).toMatch(/a stored line is not JSON|payload at seq/);
+  });
+
+  it.each([
+    ['reads the last seq outside its lock', { lastSeqOutsideLock: true }],
+    ['waits 2 ms for its lock', { lockWaitMs: 2 }],
+  ])('catches a store on files that %s, by the race across processes', { timeout: 60_000 }, async (_, quirks) => {
+    const report = await runConformance(fileTarget(quirks), { ...options, grep: '^C2\\.5-appends-racing' });
+    expect(report.cases.map((c) => [c.id, c.status])).toEqual([['C2.5-appends-racing-from-several-processes-succeed-or-conflict', 'fail']]);
+    expect(report.cases[0]?.message).toMatch(/racing appends failed instead of succeeding or conflicting/);
   });
 
   it.each(expectedCatches)('catches a store that %s, by %j', { timeout: 120_000 }, async (quirk, ids) => {

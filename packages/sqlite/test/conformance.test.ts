@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnyEventStore } from '@hume/conformance';
 import { describeEventStore } from '@hume/conformance/vitest';
-import { SqliteEventStore } from '@hume/sqlite';
+import { SqliteEventStore, type SqliteOptions } from '@hume/sqlite';
 import Database from 'better-sqlite3';
+import { holdWriteLock } from './hold-write-lock.js';
 import { tempDir } from './temp-dir.js';
 
 const dir = tempDir('conformance');
@@ -14,22 +15,27 @@ const openStore = fileURLToPath(new URL('./fixtures/open-store.mjs', import.meta
 // Stores on a Database the test opens, so that the fault hook can close it under the store (C8.2);
 // other instances and other processes open the same file by its path (C1.5, C4.6, C8.5).
 const databases = new WeakMap<AnyEventStore, Database.Database>();
+
+/** A store on a handle the test opened, remembered so that the fault hook and dispose can close it. */
+function onHandle(db: Database.Database, options?: SqliteOptions): SqliteEventStore {
+  const store = new SqliteEventStore(db, options);
+  databases.set(store, db);
+  return store;
+}
+
+async function closeWithHandle(store: AnyEventStore): Promise<void> {
+  await store.close?.();
+  databases.get(store)?.close();
+}
 describeEventStore(
   '@hume/sqlite',
   {
-    create() {
-      const db = new Database(file);
-      const store = new SqliteEventStore(db);
-      databases.set(store, db);
-      return store;
-    },
+    create: () => onHandle(new Database(file)),
     fault(store) {
       databases.get(store)?.close();
     },
-    async dispose(store) {
-      await store.close?.();
-      databases.get(store)?.close();
-    },
+    dispose: closeWithHandle,
+    holdWriteLock: (_store, ms) => holdWriteLock(file, ms),
     reopen: () => new SqliteEventStore(file),
     share: () => ({ module: openStore, options: { file } }),
     // SQLite serialises writers: a transaction held open would hold every other append back,
@@ -45,6 +51,33 @@ describeEventStore(
   },
   { reportFile: 'conformance-report.json' },
 );
+
+// Options the default target never exercises (C8.8): the application's own handle with a driver
+// lock wait of 20 ms, and a store asked for another busy timeout than the driver's 5 s default.
+// A store that relied on the handle's setting instead of its own busy_timeout fails here.
+const shortWaitFile = join(dir, 'short-wait.db');
+describeEventStore(
+  '@hume/sqlite on a handle with a 20 ms driver timeout, busyTimeout 3000',
+  {
+    create: () => onHandle(new Database(shortWaitFile, { timeout: 20 }), { busyTimeout: 3_000 }),
+    dispose: closeWithHandle,
+    holdWriteLock: (_store, ms) => holdWriteLock(shortWaitFile, ms),
+    share: () => ({ module: openStore, options: { file: shortWaitFile } }),
+  },
+  { grep: /^C8\.8-|^C2\.5-appends-racing/ },
+);
+
+// Order by accident (class 4 of the kit's issue): with reverse_unordered_selects SQLite walks
+// an index backwards for any query without ORDER BY, so a page query that forgot it fails.
+const reversedFile = join(dir, 'reversed.db');
+describeEventStore('@hume/sqlite with reverse_unordered_selects', {
+  create() {
+    const db = new Database(reversedFile);
+    db.pragma('reverse_unordered_selects = ON');
+    return onHandle(db);
+  },
+  dispose: closeWithHandle,
+});
 
 // Stores that open the file themselves, and close it.
 describeEventStore('@hume/sqlite on a file path', () => new SqliteEventStore(join(dir, 'path.db')));

@@ -3,6 +3,7 @@ import { aliasingCases } from './aliasing-cases.js';
 import { appendCases } from './append-cases.js';
 import { batchCases } from './batch-cases.js';
 import { closeCases } from './close-cases.js';
+import { commitFaultCases } from './commit-fault-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
 import { expectCases } from './expect-cases.js';
 import { faultCases } from './fault-cases.js';
@@ -25,6 +26,7 @@ import { streamIdentityCases } from './stream-identity-cases.js';
 import { streamsCases } from './streams-cases.js';
 import { typedStringCases } from './typed-string-cases.js';
 import { unknownOutcomeCases } from './unknown-outcome-cases.js';
+import { writeLockCases } from './write-lock-cases.js';
 
 /** Every case of the kit, in the order of the clauses of docs/contract.md. */
 export const cases: readonly ConformanceCase[] = Object.freeze(
@@ -55,6 +57,8 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...feedSkipCases,
     ...feedLiveCases,
     ...streamsCases,
+    ...commitFaultCases,
+    ...writeLockCases,
   ].sort((a, b) => clauseOrder(a.clause) - clauseOrder(b.clause)),
 );
 
