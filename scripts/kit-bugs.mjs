@@ -58,7 +58,8 @@ function inject(bug) {
 function runSuite(bug) {
   const files = values['own-tests'] ? [] : ['test/conformance.test.ts'];
   const args = ['vitest', 'run', ...files, ...(values['own-tests'] ? ['--exclude', 'test/conformance.test.ts'] : [])];
-  if (values.grep ?? bug.grep) args.push('-t', values.grep ?? bug.grep);
+  const grep = values.grep ?? bug.grep;
+  if (grep) args.push('-t', grep);
   const run = spawnSync('npx', args, {
     cwd: `${root}packages/${bug.adapter}`,
     encoding: 'utf8',
