@@ -19,7 +19,6 @@ import { payloadCases } from './payload-cases.js';
 import { payloadSizeCases } from './payload-size-cases.js';
 import { payloadTrapCases } from './payload-trap-cases.js';
 import { processCases } from './process-cases.js';
-import { raceCases } from './race-cases.js';
 import { readCases } from './read-cases.js';
 import { readMemoryCases } from './read-memory-cases.js';
 import { streamIdentityCases } from './stream-identity-cases.js';
@@ -48,7 +47,6 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...historyCases,
     ...fuzzCases,
     ...processCases,
-    ...raceCases,
     ...faultCases,
     ...closeCases,
     ...batchCases,
