@@ -31,7 +31,17 @@ export interface ConformanceCase {
 /** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`, `streams()`). */
 export type Need = 'fault' | 'interrupt' | 'reopen' | 'share' | 'hold' | 'close' | 'feed' | 'appendMany' | 'streams';
 /** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`). */
-export type Need = 'fault' | 'interrupt' | 'dropAfterCommit' | 'holdWriteLock' | 'reopen' | 'share' | 'hold' | 'close' | 'feed' | 'appendMany';
+export type Need =
+  | 'fault'
+  | 'interrupt'
+  | 'dropAfterCommit'
+  | 'holdWriteLock'
+  | 'reopen'
+  | 'share'
+  | 'hold'
+  | 'close'
+  | 'feed'
+  | 'appendMany';
 
 /**
  * Needs met by the store itself rather than by a hook of the target: known
