@@ -29,8 +29,6 @@ export interface ConformanceCase {
 }
 
 /** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`, `streams()`). */
-export type Need = 'fault' | 'interrupt' | 'reopen' | 'share' | 'hold' | 'close' | 'feed' | 'appendMany' | 'streams';
-/** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`). */
 export type Need =
   | 'fault'
   | 'interrupt'
@@ -41,7 +39,8 @@ export type Need =
   | 'hold'
   | 'close'
   | 'feed'
-  | 'appendMany';
+  | 'appendMany'
+  | 'streams';
 
 /**
  * Needs met by the store itself rather than by a hook of the target: known
