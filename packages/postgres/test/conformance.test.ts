@@ -2,8 +2,9 @@ import type { AnyEventStore } from '@hume/conformance';
 import { describeEventStore } from '@hume/conformance/vitest';
 import { PostgresEventStore } from '@hume/postgres';
 import type pg from 'pg';
-import { beforeAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { databaseUrl, migratedStore, newPool, schemaName, terminateSessions } from './database.js';
+import { TcpProxy } from './fixtures/tcp-proxy.js';
 
 const schema = schemaName('conformance');
 const pools = new WeakMap<AnyEventStore, { pool: pg.Pool; applicationName: string }>();
@@ -56,6 +57,36 @@ describeEventStore('@hume/postgres owning its pool', () => new PostgresEventStor
 describeEventStore('@hume/postgres with 7-event pages', () => new PostgresEventStore(databaseUrl, { schema, readPageSize: 7 }), {
   grep: /^C4\./,
 });
+
+// A fault after commit (C8.7): the store's connections go through a loopback proxy that, when
+// armed, drops a connection once the server's reply to a write (its commit) is on its way.
+let proxy: TcpProxy | undefined;
+let armed = 0;
+let struck = 0;
+beforeAll(async () => {
+  proxy = await TcpProxy.start(databaseUrl);
+});
+afterAll(async () => {
+  await proxy?.close();
+});
+describeEventStore(
+  '@hume/postgres through a proxy that drops the reply of a committed write',
+  {
+    create: () => pooledStore({ connectionString: proxy?.url }),
+    async dispose(store) {
+      await disposeWithPool(store);
+      // A fault armed and never struck would let the case pass without testing anything.
+      if (armed > struck) throw new Error(`${armed - struck} fault(s) after commit were armed but never struck`);
+    },
+    dropAfterCommit() {
+      armed++;
+      // Appends are one statement each, `SELECT hume_append…(…)`, so the reply to drop is the next
+      // one whatever its tag: the case arms the fault right before the append.
+      void proxy?.dropAfterNextWrite(/./).then(() => struck++);
+    },
+  },
+  { grep: /^C8\.7-an-append-whose-reply/ },
+);
 
 // Order by accident (class 4 of the kit's issue): with index scans off, PostgreSQL answers a page
 // query with a sequential scan, so a query without ORDER BY returns rows in the order they sit in
