@@ -15,15 +15,39 @@ import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { bugs } from './kit-bugs/bugs.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string', multiple: true },
-    grep: { type: 'string' },
-    repeat: { type: 'string', default: '1' },
-    list: { type: 'boolean', default: false },
-    'own-tests': { type: 'boolean', default: false },
-  },
-});
+const usage = `Usage: node scripts/kit-bugs.mjs [--only <bug>]... [--grep <regexp>] [--repeat <n>] [--own-tests] [--list]
+
+Injects realistic bugs, one at a time, into the built SQLite and PostgreSQL adapters
+(pnpm build first), runs the adapter's conformance suite against each (or, with
+--own-tests, the adapter's own tests) and says which the kit caught.
+
+  --only <bug>      only this bug (repeatable; --list names them)
+  --grep <regexp>   only the cases whose name matches (vitest -t)
+  --repeat <n>      run each bug n times and print its catch rate (default 1)
+  --list            list the bugs and exit
+
+Example: node scripts/kit-bugs.mjs --only sqlite-begin-deferred --grep C2.5-appends-racing --repeat 100`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      only: { type: 'string', multiple: true },
+      grep: { type: 'string' },
+      repeat: { type: 'string', default: '1' },
+      list: { type: 'boolean', default: false },
+      'own-tests': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`kit-bugs: ${error instanceof Error ? error.message : String(error)} (--help prints the usage)`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 
 if (values.list) {
   for (const bug of bugs) console.log(`${bug.id.padEnd(44)} ${bug.what}`);
