@@ -185,18 +185,26 @@ export const batchCases = defineCases([
           await new Promise((resolve) => setImmediate(resolve));
         }
       };
-      const readers = [reader(1), reader(2), reader(3)];
+      // A reader's failure is caught at once (never left unhandled while the writer is still
+      // awaiting), stops the writer, and is what the case reports.
+      let readFailure: { error: unknown } | undefined;
+      const readers = [1, 2, 3].map((offset) =>
+        reader(offset).catch((error: unknown) => {
+          readFailure ??= { error };
+          writing = false;
+        }),
+      );
       try {
-        for (let b = 0; b < 40; b++) {
+        for (let b = 0; b < 40 && readFailure === undefined; b++) {
           const { seq } = await appendManyOk(store, name, batch(b, 5 + ((b * 11) % 40)));
           boundaries.add(seq);
           assertEqual((await readAll(store, name, seq - 1)).length, 1, `the last event of batch #${b}, read after it was acknowledged`);
         }
       } finally {
         writing = false;
-        await Promise.allSettled(readers);
+        await Promise.all(readers);
       }
-      await Promise.all(readers);
+      if (readFailure) throw readFailure.error;
       for (const { from, last } of reads) {
         assert(
           last === from || boundaries.has(last),
