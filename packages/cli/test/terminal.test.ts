@@ -20,7 +20,9 @@ describe('hume copy in a terminal', () => {
     await sqliteFixture(file, 100, 1000);
     const source = `sqlite:${file}`;
     const target = postgresUrl('cli_tty');
-    const command = [process.execPath, bin, 'copy', source, target, '--batch-size', '100', '--concurrency', '1'].map(shellQuote).join(' ');
+    // `exec`: no shell stays between the terminal and hume. A shell waiting on its child also gets the
+    // Ctrl-C, and dash (script's /bin/sh when SHELL is unset, as under CI) then exits 130 itself.
+    const command = `exec ${[process.execPath, bin, 'copy', source, target, '--batch-size', '100', '--concurrency', '1'].map(shellQuote).join(' ')}`;
     const { NO_COLOR: _, ...env } = process.env;
     // -q no banner, -f flush at once, -e exit with the command's code; the typescript goes nowhere.
     const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
