@@ -36,7 +36,13 @@ export async function main(args: readonly string[], io: Partial<Omit<CommandCont
   const program = new Command('hume')
     .description('Inspect, read, append to, copy, verify, export and import Hume event stores.')
     .version(version, '-v, --version', 'print the version')
-    .option('--import <module...>', 'import modules first, to register URL schemes of third-party adapters (registerScheme)')
+    .option(
+      '--import <module>',
+      'import a module first, to register the URL scheme of a third-party adapter (registerScheme); repeatable',
+      // Repeated, not variadic: a variadic option would swallow the command and its arguments.
+      (module: string, modules: readonly string[]) => [...modules, module],
+      [] as readonly string[],
+    )
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
@@ -58,21 +64,31 @@ Store URLs:
   postgres://user:password@host:5432/db?schema=events   (also postgresql://)
   memory:                    a fresh in-memory store
 
-Exit codes: 0 done, 1 failed (or stopped by Ctrl-C), 2 usage error.
+Exit codes: 0 done (tail: also when Ctrl-C stops it), 1 failed (or a copy stopped by Ctrl-C), 2 usage error.
 Colours only on a terminal, never with NO_COLOR set. Progress goes to stderr.
 
 Examples:
   hume info sqlite:events.db
   hume copy sqlite:events.db postgres://app@localhost:5432/shop
-  hume verify sqlite:events.db postgres://app@localhost:5432/shop`,
+  hume verify sqlite:events.db postgres://app@localhost:5432/shop
+  hume tail sqlite:events.db --prefix cart-`,
     );
   program.hook('preAction', async (command) => {
     const modules = (command.opts() as { import?: string[] }).import ?? [];
     await importSchemeModules(modules);
   });
-  for (const add of [infoCommand, streamsCommand, readCommand, appendCommand, copyCommand, verifyCommand, exportCommand, importCommand])
+  for (const add of [
+    infoCommand,
+    streamsCommand,
+    readCommand,
+    appendCommand,
+    copyCommand,
+    verifyCommand,
+    exportCommand,
+    importCommand,
+    tailCommand,
+  ])
     add(program, context);
-  tailCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput(program.configureOutput());
   }
@@ -85,7 +101,9 @@ Examples:
     return context.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
+      // 'commander.help' with a non-zero exit code is help shown because no command was given.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
+      if (error.code === 'commander.help' && error.exitCode === 0) return EXIT_OK;
       return EXIT_USAGE;
     }
     context.stderr.write(`${formatError(error)}\n`);
