@@ -1,9 +1,9 @@
 import type { FeedEvent, Json } from '@hume/core';
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.js';
+import { onInterrupt } from '../interrupt.js';
 import { openForReading } from '../open-cli-store.js';
 import { colorsFor, write } from '../output.js';
-import { onInterrupt } from '../interrupt.js';
 import { requireFeed } from '../require-feed.js';
 
 interface TailOptions {
