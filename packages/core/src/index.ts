@@ -12,6 +12,7 @@ export { checkStream, MAX_STREAM_BYTES } from './check-stream.js';
 export { checkStreamsOptions } from './check-streams-options.js';
 export { compareStreamNames, prefixEnd } from './compare-stream-names.js';
 export { CONTRACT_VERSION } from './contract-version.js';
+export { describeValue } from './describe-value.js';
 export type { Event } from './event.js';
 export type { EventStore } from './event-store.js';
 export { failure } from './failure.js';

@@ -1,7 +1,20 @@
 import { HumeError } from './hume-error.js';
 
 /** The arguments of the contract's functions, as named in error messages. */
-export type ArgumentName = 'stream' | 'payload' | 'payloads' | 'expect' | 'from' | 'after' | 'options' | 'url';
+export type ArgumentName =
+  | 'stream'
+  | 'payload'
+  | 'payloads'
+  | 'expect'
+  | 'from'
+  | 'after'
+  | 'options'
+  | 'url'
+  | 'name'
+  | 'snapshot'
+  | 'position'
+  | 'projection'
+  | 'decide';
 
 /**
  * An argument broke the contract's rules; nothing was stored. The message
