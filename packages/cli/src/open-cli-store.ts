@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type OpenedStore, openStore } from '@hume/open';
+import Database from 'better-sqlite3';
 import { CliError } from './cli-error.js';
 
 /**
@@ -20,7 +21,39 @@ export async function openForReading(url: string): Promise<OpenedStore> {
   if (path !== undefined && path !== ':memory:' && !existsSync(path)) {
     throw new CliError('NOT_FOUND', `no such SQLite file: ${path}`, 'check the path; commands that write (append, copy, import) create it');
   }
+  if (path !== undefined && path !== ':memory:') requireSqliteStore(path, sqliteTablePrefix(url));
   return openStore(url, { migrate: false });
+}
+
+/**
+ * Refuses a SQLite file without Hume's tables: opening it as a store would
+ * create them, and a command that only reads must leave another
+ * application's database (or an empty file) as it found it.
+ */
+function requireSqliteStore(path: string, prefix: string): void {
+  let found: boolean;
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      found = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`${prefix}schema`) !== undefined;
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    throw new CliError('NOT_A_STORE', `${path} is not a SQLite database: ${(error as Error).message}`, 'check the path');
+  }
+  if (!found) {
+    throw new CliError(
+      'NOT_A_STORE',
+      `${path} holds no Hume store (no table ${prefix}schema)`,
+      'check the path and ?tablePrefix=; commands that write (append, copy, import) create a store',
+    );
+  }
+}
+
+/** The table prefix of a `sqlite:` URL (`?tablePrefix=`), as @hume/open reads it. */
+export function sqliteTablePrefix(url: string): string {
+  return new URLSearchParams(url.split('?')[1] ?? '').get('tablePrefix') ?? 'hume_';
 }
 
 /**

@@ -4,7 +4,7 @@ import type { OpenedStore } from '@hume/open';
 import { redactUrl } from '@hume/open';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { sqlitePath } from './open-cli-store.js';
+import { sqlitePath, sqliteTablePrefix } from './open-cli-store.js';
 
 /** What `hume info` reports. `undefined` where the backend cannot tell. */
 export interface StoreInfo {
@@ -56,7 +56,7 @@ type Details = Pick<StoreInfo, 'location' | 'schemaVersion' | 'bytes'>;
 
 function sqliteDetails(url: string): Details {
   const path = sqlitePath(url) ?? '';
-  const prefix = new URLSearchParams(url.split('?')[1] ?? '').get('tablePrefix') ?? 'hume_';
+  const prefix = sqliteTablePrefix(url);
   if (path === ':memory:') return { location: ':memory:', schemaVersion: undefined, bytes: undefined };
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { postgresUrl, sqliteFixture, tempDir } from './fixtures.js';
 import { hume } from './run-hume.js';
@@ -31,6 +32,23 @@ describe('hume conventions', () => {
     const missing = await hume(['info', `sqlite:${join(dir, 'nope.db')}`]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^hume: NOT_FOUND: no such SQLite file: .*nope\.db \(check the path; .*\)\n$/);
+  });
+
+  it("leaves another application's SQLite database as it found it: the reading commands refuse it", async () => {
+    const file = join(dir, 'not-hume.db');
+    const other = new Database(file);
+    other.exec('CREATE TABLE orders (id INTEGER PRIMARY KEY)');
+    other.close();
+    for (const args of [['info'], ['streams'], ['read', '', 'cart-1'], ['tail', '', '--no-live'], ['export']]) {
+      const [command, , ...rest] = args;
+      const result = await hume([command as string, `sqlite:${file}`, ...rest]);
+      expect(result.code, command).toBe(1);
+      expect(result.stderr, command).toMatch(/^hume: NOT_A_STORE: .*not-hume\.db holds no Hume store \(no table hume_schema\)/);
+    }
+    const after = new Database(file, { readonly: true });
+    const tables = after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    after.close();
+    expect(tables).toEqual(['orders']);
   });
 
   it('never echoes a password in an error', async () => {
