@@ -16,6 +16,7 @@ import { humeFirstEvent, humeRacingWithExpect } from '../hume-contenders.js';
 import { freshStream, lanes, payload } from '../lanes.js';
 import { installMessageDb, messageDbBatches, messageDbConnection, messageDbRacingWithExpect, messageDbWrites } from '../message-db.js';
 import { readRawPages } from '../postgres-raw-read.js';
+import { createSchemaWithoutFeed } from '../postgres-without-feed.js';
 import type { Contender, Notes, Scenario, Suite } from '../scenario.js';
 
 const LANES = 8;
@@ -69,10 +70,8 @@ const suite: Suite = {
     };
     console.log(`${serverNotes.server}: ${serverNotes.settings}\n`);
     await new PostgresEventStore(admin, { schema }).migrate();
-    // The same schema without the feed's columns and index, for the cost of the feed on appends.
-    const noFeedSchema = `${schema}_nofeed`;
-    await new PostgresEventStore(admin, { schema: noFeedSchema }).migrate();
-    await admin.query(`ALTER TABLE "${noFeedSchema}".hume_events DROP COLUMN tx, DROP COLUMN position`);
+    // The same schema without the feed's columns, index and writes, for the cost of the feed on appends.
+    const noFeedSql = await createSchemaWithoutFeed(admin, `${schema}_nofeed`);
     const events = `"${schema}".hume_events`;
     const raw = `"${schema}".raw_events`;
     // The raw contenders write to a table of the same shape as the adapter's.
@@ -162,21 +161,14 @@ const suite: Suite = {
       };
     };
     /** Appends without expect, or with `expect` the last seq each lane wrote (a single writer's command handler). */
-    const adapterAppends = (
-      name: string,
-      connections: number,
-      stream?: string,
-      withExpect = false,
-      inSchema = schema,
-      callers = connections,
-    ): Contender => {
+    const adapterAppends = (name: string, connections: number, stream?: string, withExpect = false): Contender => {
       // A lane's expect counts its own appends, right only on a stream it starts.
       if (withExpect && stream !== undefined) throw new Error(`${name}: with expect, each lane needs a fresh stream`);
-      const store = new PostgresEventStore(newPool(connections), { schema: inSchema });
+      const store = new PostgresEventStore(newPool(connections), { schema });
       return {
         name,
         async run(ops) {
-          await lanes(ops, callers, async (_, count) => {
+          await lanes(ops, connections, async (_, count) => {
             const target = stream ?? freshStream('adapter');
             for (let i = 0; i < count; i++) {
               const result = await store.append(target, payload, withExpect ? i : undefined);
@@ -187,9 +179,12 @@ const suite: Suite = {
       };
     };
 
-    /** 8 callers through the adapter's group commit with `inFlight` statements in flight at once (the store keeps 1). */
-    const groupInFlight = (name: string, inFlight: number): Contender => {
-      const pool = newPool(LANES);
+    /**
+     * `callers` callers through the adapter's group commit and statements (`statements`, the
+     * adapter's by default) with `inFlight` statements in flight at once (the store keeps 1).
+     */
+    const groupInFlight = (name: string, inFlight: number, callers = LANES, statements = sql): Contender => {
+      const pool = newPool(callers);
       const run = async (_operation: string, statement: { name: string; text: string }, values: unknown[]) =>
         pool.query<(string | null)[]>({
           ...statement,
@@ -197,12 +192,12 @@ const suite: Suite = {
           rowMode: 'array',
           types: { getTypeParser: () => (value: string) => value } as never,
         });
-      const group = new GroupCommit(commitUnitsWith(run, sql), { inFlight, events: 10_000, chars: 4 * 1024 * 1024 });
+      const group = new GroupCommit(commitUnitsWith(run, statements), { inFlight, events: 10_000, chars: 4 * 1024 * 1024 });
       const json = JSON.stringify(payload);
       return {
         name,
         async run(ops) {
-          await lanes(ops, LANES, async (_, count) => {
+          await lanes(ops, callers, async (_, count) => {
             const stream = freshStream('in-flight');
             for (let i = 0; i < count; i++) await group.submit({ stream, payloads: [json], expect: undefined });
           });
@@ -333,15 +328,18 @@ const suite: Suite = {
         ],
       },
       {
-        name: 'postgres: append cost of the feed columns (tx, position and their index) against a branch of the schema without them',
+        // Both through the adapter's group commit and statements, one of them stripped of the feed
+        // (the store cannot be given other statements); 1 caller sends the lone-append CTE, 8 callers
+        // the set-based group commit.
+        name: "postgres: append cost of the feed (tx, position, their index and the counter row's tx) against a branch of the schema without them",
         unit: 'append',
         ops: appendOps,
         rounds: appendRounds,
         contenders: [
-          adapterAppends('1 caller, with the feed columns', 1),
-          adapterAppends('1 caller, without', 1, undefined, false, noFeedSchema),
-          adapterAppends('8 callers, with the feed columns', LANES),
-          adapterAppends('8 callers, without', LANES, undefined, false, noFeedSchema),
+          groupInFlight('1 caller, with the feed columns', 1, 1),
+          groupInFlight('1 caller, without', 1, 1, noFeedSql),
+          groupInFlight('8 callers, with the feed columns', 1),
+          groupInFlight('8 callers, without', 1, LANES, noFeedSql),
         ],
         targets: [
           { numerator: '1 caller, with the feed columns', denominator: '1 caller, without', min: 0.9 },

@@ -35,11 +35,16 @@ export interface Migration {
  * distributes and colocates them on. `payload` is `json`, not `jsonb`:
  * `jsonb` refuses `\u0000` in strings, which the contract must store.
  *
- * Each event also records the transaction that wrote it (`tx`, an `xid8`)
- * and a global `position` from a sequence, indexed together: the order of a
- * feed over all streams that cannot skip (read `(tx, position)` only below
+ * Each event also records a transaction id (`tx`, an `xid8`) and a global
+ * `position` from a sequence, indexed together: the order of a feed over all
+ * streams that cannot skip (read `(tx, position)` only below
  * `pg_snapshot_xmin(pg_current_snapshot())`, where every transaction has
- * ended). They cost appends little (see the README's figures).
+ * ended). `tx` is the greater of the writer's own xid and the stream's
+ * previous `tx`, kept on its counter row: a transaction takes its xid when
+ * it first writes, before it waits for the counter row's lock, so a writer
+ * that waited could hold an older xid than the one it waited for, and its
+ * later seqs would sort before the earlier ones. Never below the writer's
+ * own xid, so `tx < xmin` still means the writer has ended.
  *
  * Appends go through two PL/pgSQL functions (see {@link appendFunctionSql}):
  * `append(stream, …)` for one stream, the shape Citus pushes down to the
@@ -58,7 +63,8 @@ export const migrations: readonly Migration[] = [
     statements: (options) => [
       `CREATE TABLE IF NOT EXISTS ${options.streams} (
         stream text NOT NULL PRIMARY KEY,
-        seq bigint NOT NULL CHECK (seq BETWEEN 1 AND ${MAX_SEQ_SQL})
+        seq bigint NOT NULL CHECK (seq BETWEEN 1 AND ${MAX_SEQ_SQL}),
+        tx xid8 NOT NULL DEFAULT pg_current_xact_id()
       ) WITH (fillfactor = ${COUNTER_FILLFACTOR})`,
       `CREATE TABLE IF NOT EXISTS ${options.events} (
         stream text NOT NULL,
@@ -106,7 +112,9 @@ export const migrations: readonly Migration[] = [
  * between that `SELECT` and the `INSERT` of its counter row makes the loop
  * judge again against that row, so no expect is judged against a stale
  * count. A single event is inserted with `VALUES`, more with `unnest`:
- * the cheaper plan for the commonest append.
+ * the cheaper plan for the commonest append. Every counter write sets the
+ * row's `tx` to `greatest(tx, pg_current_xact_id())`, the `tx` its events
+ * are stored with (see {@link migrations}).
  */
 function appendFunctionSql({ appendFunction, streams, events }: ResolvedOptions): string {
   return `CREATE OR REPLACE FUNCTION ${appendFunction}(p_stream text, p_counts integer[], p_expects bigint[], p_payloads json[])
@@ -116,12 +124,13 @@ DECLARE
   v_last bigint;
   v_running bigint;
   v_known boolean;
+  v_tx xid8;
   v_results bigint[] := '{}';
 BEGIN
   IF p_expects IS NULL OR cardinality(array_remove(p_expects, NULL)) = 0 THEN
-    INSERT INTO ${streams} AS s (stream, seq) VALUES (p_stream, v_total)
-      ON CONFLICT (stream) DO UPDATE SET seq = s.seq + v_total
-      RETURNING s.seq INTO v_running;
+    INSERT INTO ${streams} AS s (stream, seq, tx) VALUES (p_stream, v_total, pg_current_xact_id())
+      ON CONFLICT (stream) DO UPDATE SET seq = s.seq + v_total, tx = greatest(s.tx, excluded.tx)
+      RETURNING s.seq, s.tx INTO v_running, v_tx;
     v_last := v_running - v_total;
     IF cardinality(p_counts) = 1 THEN
       v_results[1] := v_running;
@@ -138,9 +147,11 @@ BEGIN
     -- the actual last seq (and stores after all if the stream reached the expect meanwhile).
     IF cardinality(p_counts) = 1 THEN
       IF p_expects[1] = 0 THEN
-        INSERT INTO ${streams} (stream, seq) VALUES (p_stream, v_total) ON CONFLICT (stream) DO NOTHING;
+        INSERT INTO ${streams} AS s (stream, seq, tx) VALUES (p_stream, v_total, pg_current_xact_id())
+          ON CONFLICT (stream) DO NOTHING RETURNING s.tx INTO v_tx;
       ELSE
-        UPDATE ${streams} AS s SET seq = s.seq + v_total WHERE s.stream = p_stream AND s.seq = p_expects[1];
+        UPDATE ${streams} AS s SET seq = s.seq + v_total, tx = greatest(s.tx, pg_current_xact_id())
+          WHERE s.stream = p_stream AND s.seq = p_expects[1] RETURNING s.tx INTO v_tx;
       END IF;
       IF FOUND THEN
         v_last := p_expects[1];
@@ -164,9 +175,11 @@ BEGIN
       IF v_running = v_last THEN
         EXIT;
       ELSIF v_known THEN
-        UPDATE ${streams} AS s SET seq = v_running WHERE s.stream = p_stream;
+        UPDATE ${streams} AS s SET seq = v_running, tx = greatest(s.tx, pg_current_xact_id())
+          WHERE s.stream = p_stream RETURNING s.tx INTO v_tx;
       ELSE
-        INSERT INTO ${streams} (stream, seq) VALUES (p_stream, v_running) ON CONFLICT (stream) DO NOTHING;
+        INSERT INTO ${streams} AS s (stream, seq, tx) VALUES (p_stream, v_running, pg_current_xact_id())
+          ON CONFLICT (stream) DO NOTHING RETURNING s.tx INTO v_tx;
         -- Another transaction created the stream since the SELECT: judge again against its row.
         IF NOT FOUND THEN
           v_running := NULL;
@@ -174,19 +187,21 @@ BEGIN
       END IF;
     END LOOP;
   END IF;
+  -- Positions are taken in seq order (ORDER BY), the order of the feed within one tx.
   IF v_total = 1 AND v_running > v_last THEN
-    INSERT INTO ${events} (stream, seq, payload) VALUES (p_stream, v_running, p_payloads[1]);
+    INSERT INTO ${events} (stream, seq, payload, tx) VALUES (p_stream, v_running, p_payloads[1], v_tx);
   ELSIF v_running = v_last + v_total THEN
-    INSERT INTO ${events} (stream, seq, payload)
-      SELECT p_stream, v_last + p.n, p.payload FROM unnest(p_payloads) WITH ORDINALITY AS p(payload, n);
+    INSERT INTO ${events} (stream, seq, payload, tx)
+      SELECT p_stream, v_last + p.n, p.payload, v_tx FROM unnest(p_payloads) WITH ORDINALITY AS p(payload, n) ORDER BY p.n;
   ELSIF v_running > v_last THEN
-    INSERT INTO ${events} (stream, seq, payload)
-      SELECT p_stream, u.result - u.size + k, p_payloads[u.before + k]
+    INSERT INTO ${events} (stream, seq, payload, tx)
+      SELECT p_stream, u.result - u.size + k, p_payloads[u.before + k], v_tx
       FROM (
         SELECT r.size, r.result, (sum(r.size) OVER (ORDER BY r.i) - r.size)::integer AS before
         FROM unnest(p_counts, v_results) WITH ORDINALITY AS r(size, result, i)
       ) AS u, generate_series(1, u.size) AS k
-      WHERE u.result > 0;
+      WHERE u.result > 0
+      ORDER BY 2;
   END IF;
   RETURN v_results;
 END

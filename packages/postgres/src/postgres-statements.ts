@@ -60,16 +60,18 @@ export function statementsFor(options: ResolvedOptions): Statements {
   return {
     // The row lock taken by ON CONFLICT DO UPDATE queues concurrent appends on one
     // stream behind each other, so each sees the previous one's seq: no retry, no gap.
+    // The counter's tx only grows, so the feed's (tx, position) order keeps seq order (see the schema).
     appendOne: named(
-      `WITH counter AS (INSERT INTO ${streams} AS s (stream, seq) VALUES ($1, 1) ON CONFLICT (stream) DO UPDATE SET seq = s.seq + 1 RETURNING s.seq) INSERT INTO ${events} (stream, seq, payload) SELECT $1::text, counter.seq, $2::json FROM counter RETURNING seq`,
+      `WITH counter AS (INSERT INTO ${streams} AS s (stream, seq, tx) VALUES ($1, 1, pg_current_xact_id()) ON CONFLICT (stream) DO UPDATE SET seq = s.seq + 1, tx = greatest(s.tx, excluded.tx) RETURNING s.seq, s.tx) INSERT INTO ${events} (stream, seq, payload, tx) SELECT $1::text, counter.seq, $2::json, counter.tx FROM counter RETURNING seq`,
     ),
     append: named(`SELECT ${appendFunction}($1::text, ${args})`),
     appendAll: named(`SELECT ${appendAllFunction}($1::text[], ${args})`),
     // Two writes for the whole group, however many streams: one multi-row upsert moves every
     // stream's counter by its total (rows in "C" order, the order the caller sorted them in, so
     // locks are taken in the same order as by the functions), one INSERT stores every event at
-    // its counter's new end minus what follows it. A data-modifying CTE runs to completion even
-    // though the final SELECT does not read it.
+    // its counter's new end minus what follows it, with the tx its counter row returned, in unit
+    // order (positions follow seq order within a stream). A data-modifying CTE runs to completion
+    // even though the final SELECT does not read it.
     appendAllWithoutExpect: named(
       `WITH u AS (
         SELECT x.stream, x.size, x.i,
@@ -78,14 +80,15 @@ export function statementsFor(options: ResolvedOptions): Statements {
           sum(x.size) OVER (PARTITION BY x.stream) AS total
         FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS x(stream, size, i)
       ), c AS (
-        INSERT INTO ${streams} AS s (stream, seq)
-        SELECT DISTINCT ON (u.stream COLLATE "C") u.stream, u.total FROM u ORDER BY u.stream COLLATE "C"
-        ON CONFLICT (stream) DO UPDATE SET seq = s.seq + excluded.seq
-        RETURNING s.stream, s.seq
+        INSERT INTO ${streams} AS s (stream, seq, tx)
+        SELECT DISTINCT ON (u.stream COLLATE "C") u.stream, u.total, pg_current_xact_id() FROM u ORDER BY u.stream COLLATE "C"
+        ON CONFLICT (stream) DO UPDATE SET seq = s.seq + excluded.seq, tx = greatest(s.tx, excluded.tx)
+        RETURNING s.stream, s.seq, s.tx
       ), e AS (
-        INSERT INTO ${events} (stream, seq, payload)
-        SELECT u.stream, c.seq - u.total + u.upto - u.size + k, ($3::json[])[u.before + k]
+        INSERT INTO ${events} (stream, seq, payload, tx)
+        SELECT u.stream, c.seq - u.total + u.upto - u.size + k, ($3::json[])[u.before + k], c.tx
         FROM u JOIN c ON c.stream = u.stream, generate_series(1, u.size) AS k
+        ORDER BY u.i, k
       )
       SELECT array_agg(c.seq - u.total + u.upto ORDER BY u.i) FROM u JOIN c ON c.stream = u.stream`,
     ),
