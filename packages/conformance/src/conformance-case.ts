@@ -28,7 +28,7 @@ export interface ConformanceCase {
   run(context: CaseContext): Promise<void>;
 }
 
-/** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`, `streams()`). */
+/** Hooks a case may need, or what the store must have (`close()`, `feed()`, `appendMany()`, `streams()`, the snapshot or checkpoint methods). */
 export type Need =
   | 'fault'
   | 'interrupt'
@@ -40,14 +40,27 @@ export type Need =
   | 'close'
   | 'feed'
   | 'appendMany'
-  | 'streams';
+  | 'streams'
+  | 'snapshots'
+  | 'checkpoints';
 
 /**
  * Needs met by the store itself rather than by a hook of the target: known
  * only once a store exists. A store declares an optional capability of the
  * contract by having its method.
  */
-export const storeNeeds: ReadonlySet<Need> = new Set(['close', 'feed', 'appendMany', 'streams']);
+export const storeNeeds: ReadonlySet<Need> = new Set(['close', 'feed', 'appendMany', 'streams', 'snapshots', 'checkpoints']);
+
+/** The methods a store need stands for: a capability of two methods needs both. */
+export const needMethods: Readonly<Record<string, readonly string[]>> = {
+  snapshots: ['saveSnapshot', 'loadSnapshot'],
+  checkpoints: ['saveCheckpoint', 'loadCheckpoint'],
+};
+
+/** The first method of `need` the store lacks, or `undefined` when it has them all. */
+export function missingMethod(store: object, need: Need): string | undefined {
+  return (needMethods[need] ?? [need]).find((method) => typeof (store as Record<string, unknown>)[method] !== 'function');
+}
 
 /** What a case gets: a fresh store and fresh stream names. */
 export interface CaseContext {

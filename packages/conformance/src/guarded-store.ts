@@ -39,6 +39,14 @@ export function guardedStore(store: AnyEventStore, signal: AbortSignal): AnyEven
     const streams = store.streams;
     guarded.streams = (options) => guardIterable(streams.call(store, options), stopIfAborted);
   }
+  for (const method of ['saveSnapshot', 'loadSnapshot', 'saveCheckpoint', 'loadCheckpoint'] as const) {
+    const call = store[method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (typeof call !== 'function') continue;
+    (guarded as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      stopIfAborted();
+      return call.apply(store, args);
+    };
+  }
   if (typeof store.close === 'function') guarded.close = () => (store.close as () => Promise<void>).call(store);
   return guarded;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describeError } from './assertions.js';
-import { type ConformanceCase, type Need, storeNeeds } from './conformance-case.js';
+import { type ConformanceCase, missingMethod, type Need, storeNeeds } from './conformance-case.js';
 import { ConformanceFailure } from './conformance-failure.js';
 import type { ResolvedOptions } from './conformance-options.js';
 import type { CaseReport } from './conformance-report.js';
@@ -41,9 +41,7 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
   } catch (error) {
     return report('fail', `the target could not create a store: ${explain(error)}`);
   }
-  const lacking = entry.needs?.find(
-    (need) => storeNeeds.has(need) && typeof store[need as 'close' | 'feed' | 'appendMany' | 'streams'] !== 'function',
-  );
+  const lacking = entry.needs?.flatMap((need) => (storeNeeds.has(need) ? (missingMethod(store, need) ?? []) : []))[0];
   if (lacking) {
     await dispose(store).catch(() => undefined);
     return report('skip', `the store has no ${lacking}()`);

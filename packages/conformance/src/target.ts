@@ -1,4 +1,15 @@
-import type { AppendManyResult, AppendResult, Event, FeedEvent, FeedOptions, Json, Seq, StreamInfo, StreamsOptions } from '@hume/core';
+import type {
+  AppendManyResult,
+  AppendResult,
+  Event,
+  FeedEvent,
+  FeedOptions,
+  Json,
+  Seq,
+  Snapshot,
+  StreamInfo,
+  StreamsOptions,
+} from '@hume/core';
 
 /**
  * A store under test, whatever its payload type: an `EventStore<MyEvent>`
@@ -15,6 +26,12 @@ export interface AnyEventStore {
   close?(): Promise<void>;
   /** The optional stream listing of clause C12; its cases are skipped without it. */
   streams?(options?: StreamsOptions): AsyncIterable<StreamInfo>;
+  /** The optional snapshots of clause C14 (both methods); their cases are skipped without them. */
+  saveSnapshot?(stream: string, name: string, snapshot: Snapshot): Promise<void>;
+  loadSnapshot?(stream: string, name: string): Promise<Snapshot | undefined>;
+  /** The optional checkpoints of clause C15 (both methods); their cases are skipped without them. */
+  saveCheckpoint?(name: string, position: string): Promise<void>;
+  loadCheckpoint?(name: string): Promise<string | undefined>;
 }
 
 /**

@@ -134,6 +134,16 @@ const expectedCatches: [keyof Quirks, string[]][] = [
     'feedRepeatsAfterReconnect',
     ['C13.7-a-live-feed-yields-events-appended-after-it-caught-up', 'C13.8-caught-up-is-reported-once-everything-visible-was-yielded'],
   ],
+  ['snapshotKeyedByStreamOnly', ['C14.1-every-stream-and-name-pair-has-its-own-snapshot']],
+  ['snapshotKeepsFirst', ['C14.1-a-saved-snapshot-loads-back-and-a-save-replaces-it', 'C14.1-another-instance-loads-a-saved-snapshot']],
+  ['snapshotAliasesState', ['C14.4-changing-saved-or-loaded-snapshots-changes-nothing']],
+  ['snapshotSkipsStateCheck', ['C14.3-bad-arguments-are-refused-and-store-nothing']],
+  ['snapshotAsEvent', ['C14.2-snapshots-are-not-events']],
+  ['snapshotHidesFailures', ['C14.5-backend-failures-reject-with-code-backend']],
+  ['checkpointOnlyForward', ['C15.1-a-saved-checkpoint-loads-back-and-a-save-replaces-it-even-backwards']],
+  ['checkpointAcceptsAnyPosition', ['C15.3-bad-arguments-are-refused-and-store-nothing']],
+  ['checkpointTrimsNames', ['C15.1-names-are-exact-and-seen-by-every-instance']],
+  ['checkpointHidesFailures', ['C15.4-backend-failures-reject-with-code-backend']],
 ];
 
 describe('the kit catches broken stores', () => {

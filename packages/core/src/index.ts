@@ -4,12 +4,15 @@ export type { AppendManyResult } from './append-many-result.js';
 export type { AppendError, AppendResult } from './append-result.js';
 export { BackendError, type BackendErrorOptions } from './backend-error.js';
 export { checkAppend, checkEvents } from './check-arguments.js';
+export { checkCheckpoint, MAX_POSITION_LENGTH } from './check-checkpoint.js';
 export { checkFeed } from './check-feed.js';
+export { checkName } from './check-name.js';
 export { checkOptions, type OptionNames } from './check-options.js';
 export { checkPayload } from './check-payload.js';
 export { checkExpect, checkFrom, isSeq } from './check-seq.js';
 export { checkStream, MAX_STREAM_BYTES } from './check-stream.js';
 export { checkStreamsOptions } from './check-streams-options.js';
+export { type CheckpointStorage, canStoreCheckpoints } from './checkpoint-storage.js';
 export { compareStreamNames, prefixEnd } from './compare-stream-names.js';
 export { CONTRACT_VERSION } from './contract-version.js';
 export { describeValue } from './describe-value.js';
@@ -34,6 +37,7 @@ export {
   type PreparedAppendMany,
   prepareAppendMany,
 } from './prepare-append-many.js';
+export { checkSnapshotKey, type PreparedSnapshot, prepareSnapshot } from './prepare-snapshot.js';
 export type { Seq } from './seq.js';
 export {
   checkMaxPayloadBytes,
@@ -45,6 +49,7 @@ export {
   type SerializeOptions,
   serializePayload,
 } from './serialize-payload.js';
+export { canStoreSnapshots, type Snapshot, type SnapshotStorage } from './snapshot-storage.js';
 export { StoreClosedError } from './store-closed-error.js';
 export { canListStreams, type StreamInfo, type StreamListing, type StreamsOptions } from './stream-listing.js';
 export { UnexpectedSeqError } from './unexpected-seq-error.js';

@@ -26,7 +26,16 @@ export function validate(candidate: unknown): ValidateResult {
       else if (typeof store[name] !== 'function') problems.push(`${name} must be a function (got ${typeof store[name]})`);
     }
     // Optional members: a store declares a capability by having the method.
-    for (const name of ['appendMany', 'close'] as const) {
+    for (const name of [
+      'appendMany',
+      'close',
+      'feed',
+      'streams',
+      'saveSnapshot',
+      'loadSnapshot',
+      'saveCheckpoint',
+      'loadCheckpoint',
+    ] as const) {
       if (store[name] !== undefined && typeof store[name] !== 'function') {
         problems.push(`${name} must be a function when present (got ${typeof store[name]})`);
       }

@@ -1,6 +1,7 @@
 import {
   type AppendManyResult,
   type AppendResult,
+  type CheckpointStorage,
   checkEvents,
   checkMaxPayloadBytes,
   checkOptions,
@@ -16,6 +17,8 @@ import {
   prepareAppend,
   prepareAppendMany,
   type Seq,
+  type Snapshot,
+  type SnapshotStorage,
   StoreClosedError,
   type StreamInfo,
   type StreamListing,
@@ -24,8 +27,10 @@ import {
 } from '@hume/core';
 import { deepFreeze } from './deep-freeze.js';
 import { pushBatch } from './memory-append-many.js';
+import { MemoryCheckpoints } from './memory-checkpoints.js';
 import { MemoryFeed } from './memory-feed.js';
 import { type MemoryOptions, memoryOptionNames } from './memory-options.js';
+import { MemorySnapshots } from './memory-snapshots.js';
 import { memoryStreamsPage } from './memory-streams.js';
 
 /**
@@ -42,11 +47,13 @@ import { memoryStreamsPage } from './memory-streams.js';
  * for await (const event of store.events('cart-1')) console.log(event);
  * ```
  */
-export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventStore<P>, StreamListing {
+export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventStore<P>, StreamListing, SnapshotStorage, CheckpointStorage {
   readonly #streams = new Map<string, Event<P>[]>();
   readonly #pageSize: number;
   readonly #maxPayloadBytes: number;
   readonly #feed: MemoryFeed<P>;
+  readonly #snapshots: MemorySnapshots;
+  readonly #checkpoints = new MemoryCheckpoints();
   #closed = false;
 
   constructor(options: MemoryOptions = {}) {
@@ -58,6 +65,7 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
     this.#pageSize = pageSize;
     this.#maxPayloadBytes = maxPayloadBytes;
     this.#feed = new MemoryFeed(pageSize);
+    this.#snapshots = new MemorySnapshots(maxPayloadBytes);
   }
 
   /**
@@ -167,6 +175,59 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
   }
 
   /**
+   * Stores `snapshot` for (`stream`, `name`), replacing the one there
+   * (clause C14). Its state may be any JSON value up to `maxPayloadBytes`.
+   *
+   * @example
+   * ```ts
+   * await store.saveSnapshot('account-1', 'balance', { version: 1, seq: 3, state: { balance: 5 } });
+   * ```
+   */
+  async saveSnapshot(stream: string, name: string, snapshot: Snapshot): Promise<void> {
+    if (this.#closed) throw new StoreClosedError('saveSnapshot');
+    this.#snapshots.save(stream, name, snapshot);
+  }
+
+  /**
+   * The snapshot saved last for (`stream`, `name`), deep-frozen, or `undefined` (clause C14).
+   *
+   * @example
+   * ```ts
+   * const snapshot = await store.loadSnapshot('account-1', 'balance');
+   * ```
+   */
+  async loadSnapshot(stream: string, name: string): Promise<Snapshot | undefined> {
+    if (this.#closed) throw new StoreClosedError('loadSnapshot');
+    return this.#snapshots.load(stream, name);
+  }
+
+  /**
+   * Stores `position` as the checkpoint `name` (clause C15).
+   *
+   * @example
+   * ```ts
+   * await store.saveCheckpoint('balances', position);
+   * ```
+   */
+  async saveCheckpoint(name: string, position: string): Promise<void> {
+    if (this.#closed) throw new StoreClosedError('saveCheckpoint');
+    this.#checkpoints.save(name, position);
+  }
+
+  /**
+   * The position saved last as `name`, or `undefined` (clause C15).
+   *
+   * @example
+   * ```ts
+   * const after = await store.loadCheckpoint('balances');
+   * ```
+   */
+  async loadCheckpoint(name: string): Promise<string | undefined> {
+    if (this.#closed) throw new StoreClosedError('loadCheckpoint');
+    return this.#checkpoints.load(name);
+  }
+
+  /**
    * Drops every event and refuses further calls with code `CLOSED`.
    * Idempotent.
    *
@@ -178,6 +239,8 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
   async close(): Promise<void> {
     this.#closed = true;
     this.#streams.clear();
+    this.#snapshots.clear();
+    this.#checkpoints.clear();
     this.#feed.close();
   }
 }

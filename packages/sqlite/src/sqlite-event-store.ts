@@ -2,6 +2,7 @@ import {
   type AppendManyResult,
   type AppendResult,
   BackendError,
+  type CheckpointStorage,
   checkEvents,
   DEFAULT_MAX_BATCH_EVENTS,
   type Event,
@@ -15,6 +16,8 @@ import {
   PagedEventReader,
   prepareAppend,
   type Seq,
+  type Snapshot,
+  type SnapshotStorage,
   StoreClosedError,
   type StreamInfo,
   type StreamListing,
@@ -27,11 +30,13 @@ import type { AppendOutcome, PendingAppend } from './pending-append.js';
 import { readSqlitePage } from './read-sqlite-page.js';
 import { sqliteAppendMany } from './sqlite-append-many.js';
 import { SqliteAppendWriter } from './sqlite-append-writer.js';
+import { SqliteCheckpoints } from './sqlite-checkpoints.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteFeed } from './sqlite-feed.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { type ResolvedSqliteOptions, resolveSqliteOptions, type SqliteOptions } from './sqlite-options.js';
 import { ensureSqliteSchema, sqliteTables } from './sqlite-schema.js';
+import { SqliteSnapshots } from './sqlite-snapshots.js';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
 import { SqliteStreams } from './sqlite-streams.js';
 
@@ -56,7 +61,7 @@ import { SqliteStreams } from './sqlite-streams.js';
  * await store.close();
  * ```
  */
-export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventStore<P>, StreamListing {
+export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventStore<P>, StreamListing, SnapshotStorage, CheckpointStorage {
   readonly #db: SqliteDatabase;
   readonly #owned: boolean;
   readonly #options: ResolvedSqliteOptions;
@@ -66,6 +71,8 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   readonly #group: SqliteGroupCommit;
   readonly #feed: SqliteFeed<P>;
   #streams: SqliteStreams | undefined;
+  readonly #snapshots: SqliteSnapshots;
+  readonly #checkpoints: SqliteCheckpoints;
   #closed = false;
 
   /**
@@ -96,6 +103,9 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     }
     this.#writer = new SqliteAppendWriter(db, this.#sql, this.#lastSeqs);
     this.#group = new SqliteGroupCommit(db, this.#writer, this.#options.busyTimeout);
+    const tables = sqliteTables(this.#options.tablePrefix);
+    this.#snapshots = new SqliteSnapshots(db, tables, this.#options.maxPayloadBytes);
+    this.#checkpoints = new SqliteCheckpoints(db, tables);
   }
 
   /**
@@ -231,6 +241,63 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
       }
     };
     return listStreamsPaged(readPage, options, this.#options.pageSize, failure);
+  }
+
+  /**
+   * Stores `snapshot` for (`stream`, `name`) in the `<prefix>snapshots`
+   * table, replacing the one there (clause C14). Joins a transaction of
+   * yours when one is open on a shared `Database`.
+   *
+   * @example
+   * ```ts
+   * await store.saveSnapshot('account-1', 'balance', { version: 1, seq: 3, state: { balance: 5 } });
+   * ```
+   */
+  async saveSnapshot(stream: string, name: string, snapshot: Snapshot): Promise<void> {
+    if (this.#closed) throw new StoreClosedError('saveSnapshot');
+    this.#snapshots.save(stream, name, snapshot);
+  }
+
+  /**
+   * The snapshot saved last for (`stream`, `name`), or `undefined` (clause C14).
+   *
+   * @example
+   * ```ts
+   * const snapshot = await store.loadSnapshot('account-1', 'balance');
+   * ```
+   */
+  async loadSnapshot(stream: string, name: string): Promise<Snapshot | undefined> {
+    if (this.#closed) throw new StoreClosedError('loadSnapshot');
+    return this.#snapshots.load(stream, name);
+  }
+
+  /**
+   * Stores `position` as the checkpoint `name` in the `<prefix>checkpoints`
+   * table (clause C15). Inside a transaction of yours on a shared
+   * `Database`, it commits with your own writes: that is how a consumer's
+   * read model and checkpoint commit together.
+   *
+   * @example
+   * ```ts
+   * await store.saveCheckpoint('balances', position);
+   * ```
+   */
+  async saveCheckpoint(name: string, position: string): Promise<void> {
+    if (this.#closed) throw new StoreClosedError('saveCheckpoint');
+    this.#checkpoints.save(name, position);
+  }
+
+  /**
+   * The position saved last as `name`, or `undefined` (clause C15).
+   *
+   * @example
+   * ```ts
+   * const after = await store.loadCheckpoint('balances');
+   * ```
+   */
+  async loadCheckpoint(name: string): Promise<string | undefined> {
+    if (this.#closed) throw new StoreClosedError('loadCheckpoint');
+    return this.#checkpoints.load(name);
   }
 
   /**

@@ -13,11 +13,21 @@ export interface SqliteTables {
   readonly schema: string;
   /** The index of the feed's positions. */
   readonly feedIndex: string;
+  /** Projection snapshots (clause C14). */
+  readonly snapshots: string;
+  /** Consumers' checkpoints (clause C15). */
+  readonly checkpoints: string;
 }
 
 /** The tables of the store with this (already validated) prefix, quoted for SQL. */
 export function sqliteTables(prefix: string): SqliteTables {
-  return { events: `"${prefix}events"`, schema: `"${prefix}schema"`, feedIndex: `"${prefix}events_position"` };
+  return {
+    events: `"${prefix}events"`,
+    schema: `"${prefix}schema"`,
+    feedIndex: `"${prefix}events_position"`,
+    snapshots: `"${prefix}snapshots"`,
+    checkpoints: `"${prefix}checkpoints"`,
+  };
 }
 
 /**
@@ -35,6 +45,11 @@ export function sqliteTables(prefix: string): SqliteTables {
  * commit order. Its unique index is the feed's keyset; in a `WITHOUT ROWID`
  * table an index entry carries the primary key too, so a feed filtered by
  * stream prefix tests the name on the index and reads only matching rows.
+ *
+ * The snapshot and checkpoint tables (clauses C14, C15) came later and are
+ * created when missing, without a new schema version: a release that does
+ * not know them still reads and appends events correctly in a file that has
+ * them.
  */
 export function ensureSqliteSchema(db: SqliteDatabase, tables: SqliteTables): void {
   db.exec('BEGIN IMMEDIATE');
@@ -48,6 +63,18 @@ export function ensureSqliteSchema(db: SqliteDatabase, tables: SqliteTables): vo
         PRIMARY KEY (stream, seq)
       ) WITHOUT ROWID;
       CREATE UNIQUE INDEX IF NOT EXISTS ${tables.feedIndex} ON ${tables.events} (position);
+      CREATE TABLE IF NOT EXISTS ${tables.snapshots} (
+        stream TEXT NOT NULL,
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        PRIMARY KEY (stream, name)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${tables.checkpoints} (
+        name TEXT NOT NULL PRIMARY KEY,
+        position TEXT NOT NULL
+      ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS ${tables.schema} (version INTEGER NOT NULL);
       INSERT INTO ${tables.schema} (version) SELECT ${SQLITE_SCHEMA_VERSION} WHERE NOT EXISTS (SELECT 1 FROM ${tables.schema});`,
     );

@@ -2,6 +2,7 @@ import type { ConformanceCase } from '../conformance-case.js';
 import { aliasingCases } from './aliasing-cases.js';
 import { appendCases } from './append-cases.js';
 import { batchCases } from './batch-cases.js';
+import { checkpointCases } from './checkpoint-cases.js';
 import { closeCases } from './close-cases.js';
 import { commitFaultCases } from './commit-fault-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
@@ -21,6 +22,7 @@ import { payloadTrapCases } from './payload-trap-cases.js';
 import { processCases } from './process-cases.js';
 import { readCases } from './read-cases.js';
 import { readMemoryCases } from './read-memory-cases.js';
+import { snapshotCases } from './snapshot-cases.js';
 import { streamIdentityCases } from './stream-identity-cases.js';
 import { streamsCases } from './streams-cases.js';
 import { typedStringCases } from './typed-string-cases.js';
@@ -57,6 +59,8 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...streamsCases,
     ...commitFaultCases,
     ...writeLockCases,
+    ...snapshotCases,
+    ...checkpointCases,
   ].sort((a, b) => clauseOrder(a.clause) - clauseOrder(b.clause)),
 );
 
