@@ -2,6 +2,7 @@ import {
   type AppendManyResult,
   type AppendResult,
   BackendError,
+  type CheckpointStorage,
   checkEvents,
   cutPage,
   type Event,
@@ -13,6 +14,8 @@ import {
   PagedEventReader,
   prepareAppend,
   type Seq,
+  type Snapshot,
+  type SnapshotStorage,
   StoreClosedError,
   type StreamInfo,
   type StreamListing,
@@ -25,10 +28,13 @@ import { encodingProblem, encodingQuery } from './check-encoding.js';
 import type { MigrateResult } from './migrate-result.js';
 import { parseSeq } from './parse-seq.js';
 import { appendMany, groupLimits, type MAX_APPEND_MANY_EVENTS } from './postgres-append-many.js';
+import type { CapabilityQuery } from './postgres-capability-query.js';
+import { PostgresCheckpoints } from './postgres-checkpoints.js';
 import { commitUnitsWith } from './postgres-commit-units.js';
 import { backoff, isConnectionLost, isRetryable, MAX_RETRIES, sqlState } from './postgres-failure.js';
 import { GroupCommit, type UnitOutcome } from './postgres-group-commit.js';
 import { ownPoolOptions, type PostgresOptions, type ResolvedOptions, resolveOptions } from './postgres-options.js';
+import { PostgresSnapshots } from './postgres-snapshots.js';
 import { type Statement, type Statements, statementsFor } from './postgres-statements.js';
 import { parseStreamsPage, streamsPageStatement, streamsPageValues } from './postgres-streams.js';
 import { rawTypes } from './raw-types.js';
@@ -64,7 +70,9 @@ interface Outcome {
  * await store.close();
  * ```
  */
-export class PostgresEventStore<P extends JsonShaped<P> = Json> implements EventStore<P>, StreamListing {
+export class PostgresEventStore<P extends JsonShaped<P> = Json>
+  implements EventStore<P>, StreamListing, SnapshotStorage, CheckpointStorage
+{
   readonly #pool: Pool;
   readonly #ownsPool: boolean;
   readonly #options: ResolvedOptions;
@@ -76,6 +84,8 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
   /** Once the database is known to be UTF8 (`migrate()` or the first statement checked it). */
   #utf8 = false;
   #utf8Check: Promise<void> | undefined;
+  readonly #snapshots: PostgresSnapshots;
+  readonly #checkpoints: PostgresCheckpoints;
 
   constructor(pool: Pool | string, options: PostgresOptions = {}) {
     this.#options = resolveOptions(options);
@@ -84,6 +94,9 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
       commitUnitsWith((operation, statement, values) => this.#query(operation, statement, values), this.#sql),
       groupLimits,
     );
+    const query: CapabilityQuery = (operation, statement, values, readOnly) => this.#query(operation, statement, values, readOnly);
+    this.#snapshots = new PostgresSnapshots(this.#options, query);
+    this.#checkpoints = new PostgresCheckpoints(this.#options, query);
     if (typeof pool === 'string') {
       const { connectionTimeoutMs, statementTimeoutMs, keepAliveDelayMs } = this.#options;
       this.#pool = new pg.Pool({
@@ -234,6 +247,60 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json> implements Event
     // Tracked like reads, so close() waits for a page on its way.
     const readPage = (range: StreamRange, limit: number): Promise<StreamInfo[]> => this.#track(readStreams(range, limit));
     return listStreamsPaged(readPage, options, this.#options.readPageSize, failure);
+  }
+
+  /**
+   * Stores `snapshot` for (`stream`, `name`) in the `snapshots` table,
+   * replacing the one there (clause C14, schema version 3).
+   *
+   * @example
+   * ```ts
+   * await store.saveSnapshot('account-1', 'balance', { version: 1, seq: 3, state: { balance: 5 } });
+   * ```
+   */
+  saveSnapshot(stream: string, name: string, snapshot: Snapshot): Promise<void> {
+    return this.#track(this.#open('saveSnapshot').then(() => this.#snapshots.save(stream, name, snapshot)));
+  }
+
+  /**
+   * The snapshot saved last for (`stream`, `name`), or `undefined` (clause C14).
+   *
+   * @example
+   * ```ts
+   * const snapshot = await store.loadSnapshot('account-1', 'balance');
+   * ```
+   */
+  loadSnapshot(stream: string, name: string): Promise<Snapshot | undefined> {
+    return this.#track(this.#open('loadSnapshot').then(() => this.#snapshots.load(stream, name)));
+  }
+
+  /**
+   * Stores `position` as the checkpoint `name` in the `checkpoints` table (clause C15, schema version 3).
+   *
+   * @example
+   * ```ts
+   * await store.saveCheckpoint('balances', position);
+   * ```
+   */
+  saveCheckpoint(name: string, position: string): Promise<void> {
+    return this.#track(this.#open('saveCheckpoint').then(() => this.#checkpoints.save(name, position)));
+  }
+
+  /**
+   * The position saved last as `name`, or `undefined` (clause C15).
+   *
+   * @example
+   * ```ts
+   * const after = await store.loadCheckpoint('balances');
+   * ```
+   */
+  loadCheckpoint(name: string): Promise<string | undefined> {
+    return this.#track(this.#open('loadCheckpoint').then(() => this.#checkpoints.load(name)));
+  }
+
+  /** Resolves when the store is open, rejects with CLOSED when it is not: the start of a tracked call. */
+  async #open(operation: string): Promise<void> {
+    this.#assertOpen(operation);
   }
 
   /**

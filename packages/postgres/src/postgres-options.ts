@@ -77,6 +77,10 @@ export interface ResolvedOptions {
   /** `"schema"."prefix_events"` and its siblings, quoted. */
   readonly events: string;
   readonly streams: string;
+  /** The snapshot table (clause C14), `"schema"."prefix_snapshots"`. */
+  readonly snapshots: string;
+  /** The checkpoint table (clause C15), `"schema"."prefix_checkpoints"`. */
+  readonly checkpoints: string;
   readonly migrations: string;
   /** The index of the feed's order, `(tx, position)`, unquoted and unqualified (CREATE INDEX takes a bare name). */
   readonly feedIndex: string;
@@ -144,6 +148,8 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     events: table('events'),
     streams: table('streams'),
     migrations: table('migrations'),
+    snapshots: table('snapshots'),
+    checkpoints: table('checkpoints'),
     feedIndex: quoteIdentifier('tablePrefix', `${tablePrefix}feed_order`),
     appendFunction: table('append'),
     appendAllFunction: table('append_all'),

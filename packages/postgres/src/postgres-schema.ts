@@ -1,3 +1,4 @@
+import { capabilityTablesStatements } from './postgres-capability-tables.js';
 import { quoteIdentifier } from './postgres-identifier.js';
 import type { ResolvedOptions } from './postgres-options.js';
 
@@ -26,7 +27,8 @@ export interface Migration {
  * Every version of the schema. Append a new step to change it; never edit
  * one that was released, since databases out there recorded it as done.
  *
- * Version 2 indexes stream names for `streams()`; see its step.
+ * Version 2 indexes stream names for `streams()`; see its step. Version 3
+ * adds the snapshot and checkpoint tables (see {@link capabilityTablesStatements}).
  *
  * Version 1: `streams` holds one counter row per stream (its last seq), which
  * appends move; `events` holds the events, primary key `(stream, seq)`,
@@ -53,7 +55,7 @@ export interface Migration {
  *
  * @example
  * ```ts
- * const latest = migrations.at(-1)?.version; // 2
+ * const latest = migrations.at(-1)?.version; // 3
  * ```
  */
 export const migrations: readonly Migration[] = [
@@ -90,6 +92,11 @@ export const migrations: readonly Migration[] = [
     statements: ({ streams, tablePrefix }) => [
       `CREATE INDEX IF NOT EXISTS ${quoteIdentifier('tablePrefix', `${tablePrefix}streams_c`)} ON ${streams} (stream COLLATE "C")`,
     ],
+  },
+  {
+    version: 3,
+    description: 'snapshot and checkpoint tables (optional capabilities C14, C15)',
+    statements: capabilityTablesStatements,
   },
 ];
 

@@ -1,0 +1,54 @@
+import { BackendError, checkSnapshotKey, type Json, prepareSnapshot, type Snapshot } from '@hume/core';
+import { parseSeq } from './parse-seq.js';
+import { type CapabilityQuery, capabilityStatement } from './postgres-capability-query.js';
+import type { ResolvedOptions } from './postgres-options.js';
+import type { Statement } from './postgres-statements.js';
+
+/**
+ * The snapshot table of clause C14 (schema version 3): one row per
+ * (stream, name), saved with one upsert, loaded with one primary-key
+ * lookup.
+ *
+ * @example
+ * ```ts
+ * const snapshots = new PostgresSnapshots(resolveOptions(), query);
+ * await snapshots.save('account-1', 'balance', { version: 1, seq: 3, state: { balance: 5 } });
+ * ```
+ */
+export class PostgresSnapshots {
+  readonly #query: CapabilityQuery;
+  readonly #maxPayloadBytes: number;
+  readonly #save: Statement;
+  readonly #load: Statement;
+
+  constructor(options: ResolvedOptions, query: CapabilityQuery) {
+    this.#query = query;
+    this.#maxPayloadBytes = options.maxPayloadBytes;
+    this.#save = capabilityStatement(
+      `INSERT INTO ${options.snapshots} (stream, name, version, seq, state) VALUES ($1, $2, $3, $4, $5::json)
+       ON CONFLICT (stream, name) DO UPDATE SET version = excluded.version, seq = excluded.seq, state = excluded.state`,
+    );
+    this.#load = capabilityStatement(`SELECT version, seq, state FROM ${options.snapshots} WHERE stream = $1 AND name = $2`);
+  }
+
+  async save(stream: string, name: string, snapshot: Snapshot): Promise<void> {
+    const prepared = prepareSnapshot(stream, name, snapshot, { maxPayloadBytes: this.#maxPayloadBytes });
+    if (!prepared.ok) throw prepared.error;
+    const operation = `saving the snapshot ${JSON.stringify(name)} of stream ${JSON.stringify(stream)}`;
+    await this.#query(operation, this.#save, [stream, name, prepared.version, prepared.seq, prepared.stateJson], false);
+  }
+
+  async load(stream: string, name: string): Promise<Snapshot | undefined> {
+    const invalid = checkSnapshotKey(stream, name);
+    if (invalid) throw invalid;
+    const operation = `loading the snapshot ${JSON.stringify(name)} of stream ${JSON.stringify(stream)}`;
+    const { rows } = await this.#query(operation, this.#load, [stream, name], true);
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    try {
+      return { version: parseSeq(row[0]), seq: parseSeq(row[1]), state: JSON.parse(row[2] ?? '') as Json };
+    } catch (error) {
+      throw new BackendError(`${operation} failed: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+  }
+}
