@@ -8,7 +8,7 @@ import {
   type JsonShaped,
   type Seq,
 } from '@hume/core';
-import { type Aggregate, aggregate } from './aggregate.js';
+import { type Aggregate, type AggregateOptions, aggregate } from './aggregate.js';
 import type { HandleResult } from './handle-result.js';
 import type { Projection } from './projection.js';
 
@@ -22,12 +22,12 @@ export interface DecideContext {
 }
 
 /** Options of {@link handle}. */
-export interface HandleOptions<State, P extends JsonShaped<P>> {
+export interface HandleOptions<State, P extends JsonShaped<P>> extends AggregateOptions {
   /** How many times to load, decide and append before returning the conflict. A positive integer; default 10. */
   readonly attempts?: number;
   /** The longest pause before a retry, in ms; each pause is random up to min(2^attempt, this). Default 50; 0 retries at once. */
   readonly maxBackoffMs?: number;
-  /** How to load the stream; default `aggregate(store, stream, projection)`. `aggregateWithSnapshots` plugs in here. */
+  /** How to load the stream; default `aggregate(store, stream, projection, { snapshots })`. */
   readonly load?: (store: EventStore<P>, stream: string, projection: Projection<State, P>) => Promise<Aggregate<State>>;
 }
 
@@ -56,11 +56,14 @@ export async function handle<State, P extends JsonShaped<P>>(
   decide: (state: State, context: DecideContext) => readonly P[] | Promise<readonly P[]>,
   options: HandleOptions<State, P> = {},
 ): Promise<HandleResult<State, P>> {
-  const { attempts = 10, maxBackoffMs = 50, load = aggregate } = options;
+  const { attempts = 10, maxBackoffMs = 50, snapshots } = options;
+  const load =
+    options.load ?? ((s: EventStore<P>, name: string, p: Projection<State, P>) => aggregate(s, name, p, snapshots ? { snapshots } : {}));
   const refused = checkStream(stream) ?? checkHandleArguments(decide, attempts, maxBackoffMs);
   if (refused) return { ok: false, error: refused, attempts: 0 };
   for (let attempt = 1; ; attempt++) {
-    const last = await load(store, stream, projection);
+    const loaded = await load(store, stream, projection);
+    const last: Aggregate<State> = { state: loaded.state, seq: loaded.seq };
     const payloads = await decide(last.state, { stream, seq: last.seq, attempt });
     if (!Array.isArray(payloads)) {
       const error = new InvalidArgumentError('decide', `must return an array of events (got ${describeValue(payloads)})`);

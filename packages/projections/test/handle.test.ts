@@ -36,11 +36,11 @@ describe.each([memoryKind, sqliteKind(tempDir()), postgresKind()])('on a $name s
 
   it('aggregate gives the initial state and seq 0 for an unknown stream, the folded state and last seq otherwise', async () => {
     const { store } = await open();
-    expect(await aggregate(store, 'account-1', balance)).toEqual({ state: balance.initialState, seq: 0 });
+    expect(await aggregate(store, 'account-1', balance)).toEqual({ state: balance.initialState, seq: 0, from: 0 });
     await store.append('account-1', deposit('a', 10));
     await store.append('account-1', withdraw('b', 4));
     await store.append('account-2', deposit('c', 99));
-    expect(await aggregate(store, 'account-1', balance)).toEqual({ state: { balance: 6, ids: ['a', 'b'] }, seq: 2 });
+    expect(await aggregate(store, 'account-1', balance)).toEqual({ state: { balance: 6, ids: ['a', 'b'] }, seq: 2, from: 0 });
   });
 
   it('aggregate rejects a bad stream name with INVALID_ARGUMENT naming stream', async () => {
@@ -69,7 +69,7 @@ describe.each([memoryKind, sqliteKind(tempDir()), postgresKind()])('on a $name s
       return state.balance >= 12 ? [withdraw('c', 12)] : [];
     });
     expect(second).toMatchObject({ ok: true, state: { balance: 3 }, seq: 3 });
-    expect(await aggregate(store, 'account-1', balance)).toEqual({ state: { balance: 3, ids: ['a', 'b', 'c'] }, seq: 3 });
+    expect(await aggregate(store, 'account-1', balance)).toEqual({ state: { balance: 3, ids: ['a', 'b', 'c'] }, seq: 3, from: 0 });
   });
 
   it('handle with no events decided appends nothing', async () => {
@@ -131,7 +131,7 @@ describe.each([memoryKind, sqliteKind(tempDir()), postgresKind()])('on a $name s
       attempts: 1,
       error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('payloads[1]') },
     });
-    expect(await aggregate(store, 'account-1', balance)).toEqual({ state: balance.initialState, seq: 0 });
+    expect(await aggregate(store, 'account-1', balance)).toEqual({ state: balance.initialState, seq: 0, from: 0 });
   });
 
   it('handle refuses bad arguments with INVALID_ARGUMENT naming them, before touching the store', async () => {
