@@ -20,6 +20,16 @@ export const MIN_APPEND_MANY_BYTES = 64 * 1024 * 1024;
 export const groupLimits: GroupLimits = Object.freeze({ inFlight: 1, events: 10_000, chars: 4 * 1024 * 1024 });
 
 /**
+ * The group commit on Citus: one stream per statement, so that each is one
+ * call pushed down to the stream's worker, and as many statements in flight
+ * as the pool has connections (`connections`), since they go to different
+ * workers rather than queue on one server's locks.
+ */
+export function citusGroupLimits(connections: number): GroupLimits {
+  return Object.freeze({ ...groupLimits, inFlight: Math.max(1, connections), oneStream: true });
+}
+
+/**
  * `appendMany` of a store that commits through a group commit: checks the
  * arguments and serialises the payloads in one pass (core's
  * `prepareAppendMany`; one bad payload refuses the batch, nothing stored)

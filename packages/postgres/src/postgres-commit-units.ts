@@ -12,14 +12,17 @@ export type RunStatement = (operation: string, statement: Statement, values: unk
  * several streams its `append_all`, or, when none has an expect, one
  * set-based statement (two writes for the whole group rather than two per
  * stream). Expects travel as NULL altogether when no unit has one, which
- * takes the function's path without a row lock read.
+ * takes the function's path without a row lock read. With `citus`, every
+ * statement is a call of `append` on one stream, the lone append's too
+ * (Citus pulls the CTE to the coordinator but pushes the call down to the
+ * stream's worker); the group commit then never mixes streams.
  *
  * @example
  * ```ts
  * const group = new GroupCommit(commitUnitsWith(run, statementsFor(options)), limits);
  * ```
  */
-export function commitUnitsWith(run: RunStatement, sql: Statements): CommitUnits {
+export function commitUnitsWith(run: RunStatement, sql: Statements, citus = false): CommitUnits {
   return async (units: readonly Unit[]): Promise<UnitOutcome[]> => {
     const first = units[0] as Unit;
     const oneStream = units.every((unit) => unit.stream === first.stream);
@@ -28,7 +31,8 @@ export function commitUnitsWith(run: RunStatement, sql: Statements): CommitUnits
     const payloads = units.length === 1 ? first.payloads : units.flatMap((unit) => unit.payloads);
     const others = units.length - 1;
     const operation = `append to ${JSON.stringify(first.stream)}${others > 0 ? ` (in a group commit with ${others} other append${others === 1 ? '' : 's'})` : ''}`;
-    if (units.length === 1 && payloads.length === 1 && expects === null) {
+    if (citus && !oneStream) throw new Error(`${operation}: a statement on Citus must hold one stream's units (got several streams)`);
+    if (!citus && units.length === 1 && payloads.length === 1 && expects === null) {
       const { rows } = await run(operation, sql.appendOne, [first.stream, payloads[0]]);
       return [{ ok: true, seq: parseSeq(rows[0]?.[0]) }];
     }

@@ -27,7 +27,7 @@ import pg, { type Pool } from 'pg';
 import { encodingProblem, encodingQuery } from './check-encoding.js';
 import type { MigrateResult } from './migrate-result.js';
 import { parseSeq } from './parse-seq.js';
-import { appendMany, groupLimits, type MAX_APPEND_MANY_EVENTS } from './postgres-append-many.js';
+import { appendMany, citusGroupLimits, groupLimits, type MAX_APPEND_MANY_EVENTS } from './postgres-append-many.js';
 import type { CapabilityQuery } from './postgres-capability-query.js';
 import { PostgresCheckpoints } from './postgres-checkpoints.js';
 import { commitUnitsWith } from './postgres-commit-units.js';
@@ -90,10 +90,6 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
   constructor(pool: Pool | string, options: PostgresOptions = {}) {
     this.#options = resolveOptions(options);
     this.#sql = statementsFor(this.#options);
-    this.#group = new GroupCommit(
-      commitUnitsWith((operation, statement, values) => this.#query(operation, statement, values), this.#sql),
-      groupLimits,
-    );
     const query: CapabilityQuery = (operation, statement, values, readOnly) => this.#query(operation, statement, values, readOnly);
     this.#snapshots = new PostgresSnapshots(this.#options, query);
     this.#checkpoints = new PostgresCheckpoints(this.#options, query);
@@ -122,6 +118,11 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
     } else {
       throw new TypeError(`pool must be a pg.Pool or a connection string (got ${pool === null ? 'null' : typeof pool})`);
     }
+    const { citus } = this.#options;
+    this.#group = new GroupCommit(
+      commitUnitsWith((operation, statement, values) => this.#query(operation, statement, values), this.#sql, citus),
+      citus ? citusGroupLimits(this.#pool.options?.max ?? 10) : groupLimits,
+    );
   }
 
   /**

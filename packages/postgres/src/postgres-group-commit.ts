@@ -29,6 +29,13 @@ export interface GroupLimits {
   readonly events: number;
   /** JSON characters per statement, likewise. */
   readonly chars: number;
+  /**
+   * Each statement holds units of one stream only (several streams'
+   * statements go in flight side by side, up to `inFlight`): on Citus a
+   * statement over one stream is pushed down to one worker, where a
+   * statement over several would span shards. Default `false`.
+   */
+  readonly oneStream?: boolean;
 }
 
 interface Waiting {
@@ -106,7 +113,8 @@ export class GroupCommit {
     let full = false;
     for (const waiting of this.#queue) {
       const count = waiting.unit.payloads.length;
-      if (!full && !this.#busy.has(waiting.unit.stream)) {
+      const otherStream = this.#limits.oneStream === true && group.length > 0 && waiting.unit.stream !== group[0]?.unit.stream;
+      if (!full && !otherStream && !this.#busy.has(waiting.unit.stream)) {
         if (group.length === 0 || (events + count <= this.#limits.events && chars + waiting.chars <= this.#limits.chars)) {
           group.push(waiting);
           events += count;

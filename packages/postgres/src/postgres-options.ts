@@ -55,6 +55,17 @@ export interface PostgresOptions {
    * Default 10 000.
    */
   readonly keepAliveDelayMs?: number;
+  /**
+   * The database is a Citus coordinator (distributed PostgreSQL). `migrate()`
+   * then distributes the events and streams tables by `stream`, colocated,
+   * and the append function by its stream argument; every append and batch
+   * is one call of that function on one stream, which Citus pushes down to
+   * the worker holding the stream (one hop), several streams' calls in
+   * flight at once rather than one group statement across shards. Reads and
+   * listings work as without it; the global feed is refused there. Needs the
+   * `citus` extension in the database and its workers added. Default `false`.
+   */
+  readonly citus?: boolean;
 }
 
 /** Every option's name: any other key is refused. */
@@ -68,6 +79,7 @@ const postgresOptionNames: OptionNames<PostgresOptions> = {
   statementTimeoutMs: true,
   queryTimeoutMs: true,
   keepAliveDelayMs: true,
+  citus: true,
 };
 
 /** The SQL names and sizes a store works with, checked and quoted once. */
@@ -95,6 +107,8 @@ export interface ResolvedOptions {
   readonly statementTimeoutMs: number;
   readonly queryTimeoutMs: number;
   readonly keepAliveDelayMs: number;
+  /** Distribute with Citus and send one pushed-down call per stream (see {@link PostgresOptions.citus}). */
+  readonly citus: boolean;
 }
 
 /** The options that configure the pool the store creates, and only that one. */
@@ -125,7 +139,9 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     readPageSize = 1000,
     readPageBytes = 4 * 2 ** 20,
     maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
+    citus = false,
   } = options;
+  if (typeof citus !== 'boolean') throw new RangeError(`citus must be true or false (got ${String(citus)})`);
   const connectionTimeoutMs = checkMs('connectionTimeoutMs', options.connectionTimeoutMs ?? 10_000);
   const statementTimeoutMs = checkMs('statementTimeoutMs', options.statementTimeoutMs ?? 30_000);
   const defaultQueryTimeoutMs = statementTimeoutMs === 0 ? 0 : Math.min(MAX_TIMER_MS, statementTimeoutMs + REPLY_GRACE_MS);
@@ -160,6 +176,7 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     statementTimeoutMs,
     queryTimeoutMs,
     keepAliveDelayMs,
+    citus,
   });
 }
 

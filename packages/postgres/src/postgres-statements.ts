@@ -45,8 +45,8 @@ export interface Statements {
  * the stream's worker), of `append_all` or a set-based statement for a
  * group over several streams, and the 1.0 counter CTE for a lone append
  * without expect: measured cheaper than the function call on a loaded
- * machine, and the same statement as 1.0 (a Citus deployment must send
- * that one through `append` too, since Citus pulls the CTE to the coordinator).
+ * machine, and the same statement as 1.0 (with the option `citus` that one
+ * goes through `append` too, since Citus pulls the CTE to the coordinator).
  *
  * @example
  * ```ts

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { encodingProblem, encodingQuery } from './check-encoding.js';
+import { citusInstalled, distributeTables } from './distribute-tables.js';
 import type { MigrateResult } from './migrate-result.js';
 import { backoff, sqlState } from './postgres-failure.js';
 import type { ResolvedOptions } from './postgres-options.js';
@@ -19,8 +20,9 @@ const MAX_ATTEMPTS = 10;
 
 /**
  * Brings the schema to {@link SCHEMA_VERSION}, each pending step in one
- * transaction with its version recorded, and retries when another process
- * is migrating at the same moment. No advisory lock: the catalog's unique
+ * transaction with its version recorded, then the tables' placement on
+ * Citus in line with the `citus` option ({@link distributeTables}), and
+ * retries when another process is migrating at the same moment. No advisory lock: the catalog's unique
  * indexes and the migrations table's primary key decide the race.
  *
  * @example
@@ -37,7 +39,10 @@ export async function runMigrations(pool: Pool, options: ResolvedOptions): Promi
     };
     const client = await borrowClient(pool, onError);
     try {
-      return await migrateOnce(client, options);
+      if (options.citus) await citusInstalled(client, options);
+      const result = await migrateOnce(client, options);
+      await distributeTables(client, options);
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: unknown) => {
         broken ??= rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));

@@ -44,6 +44,20 @@ describe('migrate()', () => {
     }
   });
 
+  it('refuses citus: true on a PostgreSQL without the citus extension, saying what to install, and creates no tables', async () => {
+    const schema = schemaName('migrate_no_citus');
+    const store = new PostgresEventStore(databaseUrl, { schema, citus: true });
+    try {
+      await expect(store.migrate()).rejects.toMatchObject({
+        code: 'BACKEND',
+        message: expect.stringMatching(/citus extension is not installed/),
+      });
+      expect(await admin('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('leaves appends failing with BACKEND and a hint until it has run', async () => {
     const store = new PostgresEventStore(databaseUrl, { schema: schemaName('never_migrated') });
     try {

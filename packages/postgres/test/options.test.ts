@@ -25,6 +25,7 @@ describe('options', () => {
     ['a fractional statement timeout', { statementTimeoutMs: 0.5 }, /statementTimeoutMs must be an integer number of milliseconds/],
     ['a query timeout past what a timer holds', { queryTimeoutMs: 2 ** 31 }, /queryTimeoutMs must be an integer number of milliseconds/],
     ['a keepalive delay given as a string', { keepAliveDelayMs: '10' as unknown as number }, /keepAliveDelayMs must be an integer/],
+    ['citus given as a string', { citus: 'yes' as unknown as boolean }, /^citus must be true or false \(got yes\)$/],
   ])('refuses %s with a RangeError naming the option', (_, options, message) => {
     expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(message);
     expect(() => new PostgresEventStore(databaseUrl, options)).toThrow(RangeError);
