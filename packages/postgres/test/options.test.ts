@@ -76,7 +76,13 @@ describe('options', () => {
       await store.migrate();
       expect(await store.append('invoice-1', { total: 10 }, 0)).toEqual({ ok: true, seq: 1 });
       const tables = await admin<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1', [schema]);
-      expect(tables.map((table) => table.tablename)).toEqual(['billing_checkpoints', 'billing_events', 'billing_migrations', 'billing_snapshots', 'billing_streams']);
+      expect(tables.map((table) => table.tablename)).toEqual([
+        'billing_checkpoints',
+        'billing_events',
+        'billing_migrations',
+        'billing_snapshots',
+        'billing_streams',
+      ]);
     } finally {
       await store.close();
     }
