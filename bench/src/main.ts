@@ -9,12 +9,12 @@ const usage = `Usage: node --expose-gc dist/main.js [--smoke] [--only <pattern>]
 Runs the benchmarks: the raw drivers, the Hume adapters and their peers,
 interleaved round by round, and prints each scenario's figures and ratios.
 --smoke              tiny sizes: proves the harness runs, measures nothing
---only <pattern>     only the suites whose name matches (a regular expression: memory, sqlite, postgres)
+--only <pattern>     only the suites whose name matches (a regular expression: memory, sqlite, postgres; copy runs only when named)
 --json <file>        also writes the run, machine and versions included, as JSON
 --strict             exits 1 when a ratio misses its target (not with --smoke)
 --skip-native-peers  leaves out Emmett SQLite, whose native module (sqlite3) pnpm install does not build
 --scenario <pattern> only the scenarios whose name matches (a regular expression)
---scale <x>          appends per round times x (reads keep their size), for shorter runs on a busy machine
+--scale <x>          appends (and events copied) per round times x (reads keep their size), for shorter runs on a busy machine
 --rounds <n>         timed rounds per scenario instead of each scenario's own
 In the repository, pnpm bench builds everything, Emmett SQLite's sqlite3 included, and runs this.`;
 
@@ -113,12 +113,12 @@ console.log(
     .join(', ')}\n`,
 );
 for (const suite of await loadSuites()) {
-  if (only && !only.test(suite.name)) continue;
+  if (only ? !only.test(suite.name) : suite.optIn) continue;
   try {
     for (const listed of await suite.scenarios({ smoke: values.smoke, skipNativePeers: values['skip-native-peers'] })) {
       if (scenarioFilter && !scenarioFilter.test(listed.name)) continue;
       // Only appends scale: a read's round reads its whole stream whatever its ops.
-      const scaled = /append/.test(listed.unit) ? Math.max(1, Math.round(listed.ops * scale)) : listed.ops;
+      const scaled = /append|copied/.test(listed.unit) ? Math.max(1, Math.round(listed.ops * scale)) : listed.ops;
       const scenario = { ...listed, ops: scaled, rounds: rounds ?? listed.rounds };
       const result = await runScenario(scenario, (done, total) => progress(scenario.name, done, total));
       results.push(result);

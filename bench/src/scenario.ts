@@ -42,6 +42,8 @@ export interface Scenario {
 /** A group of scenarios sharing setup, e.g. everything SQLite. */
 export interface Suite {
   readonly name: string;
+  /** Runs only when `--only` names it (a long scenario kept out of the default and smoke runs). */
+  readonly optIn?: boolean;
   scenarios(options: SuiteOptions): Promise<readonly Scenario[]>;
   /** Releases what the suite's scenarios share (a server, a temp folder). */
   close?(): Promise<void>;
