@@ -1,0 +1,20 @@
+// StrykerJS for `pnpm mutation` (scripts/mutation.mjs sets HUME_MUTATION_SUITE
+// and may narrow `mutate`). Equivalent mutants are disabled in the source with
+// `// Stryker disable next-line <mutator>: <why it is equivalent>`, so that
+// they count as ignored, each with its reason, never as killed.
+const suite = process.env.HUME_MUTATION_SUITE ?? 'kit';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  mutate: ['src/**/*.ts', '!src/index.ts'],
+  coverageAnalysis: 'perTest',
+  concurrency: 1,
+  timeoutMS: 120_000,
+  reporters: ['progress', 'clear-text', 'json'],
+  jsonReporter: { fileName: `reports/mutation/${suite}.json` },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
