@@ -62,7 +62,7 @@ const results = [];
 for (const adapter of adapters) {
   const cwd = `${root}packages/${adapter}`;
   for (const suite of suites) {
-    const args = [stryker, 'run', 'stryker.config.mjs'];
+    const args = [stryker, 'run', '../../stryker.config.mjs'];
     if (values.mutate) args.push('--mutate', values.mutate.join(','));
     console.log(`\n== @hume/${adapter}, suite ${suite}: node ${args.slice(1).join(' ')}`);
     const run = spawnSync(process.execPath, args, { cwd, stdio: 'inherit', env: { ...process.env, HUME_MUTATION_SUITE: suite } });

@@ -1,5 +1,6 @@
-// StrykerJS for `pnpm mutation` (scripts/mutation.mjs sets HUME_MUTATION_SUITE
-// and may narrow `mutate`). Equivalent mutants are disabled in the source with
+// StrykerJS for `pnpm mutation`: scripts/mutation.mjs runs it in an adapter's
+// folder (packages/sqlite, packages/postgres), sets HUME_MUTATION_SUITE and may
+// narrow `mutate`; the paths below are the adapter's. Equivalent mutants are disabled in the source with
 // `// Stryker disable next-line <mutator>: <why it is equivalent>`, so that
 // they count as ignored, each with its reason, never as killed.
 const suite = process.env.HUME_MUTATION_SUITE ?? 'kit';
@@ -13,6 +14,8 @@ export default {
   coverageAnalysis: 'perTest',
   concurrency: 1,
   timeoutMS: 120_000,
+  // The first run of the whole suite, with coverage, takes minutes (the kit runs every case).
+  dryRunTimeoutMinutes: 90,
   reporters: ['progress', 'clear-text', 'json'],
   jsonReporter: { fileName: `reports/mutation/${suite}.json` },
   tempDirName: '.stryker-tmp',
