@@ -12,3 +12,9 @@ export type { SnapshotPolicy } from './snapshot-policy.js';
 export { type SqliteLeaseOptions, sqliteLeaseLock } from './sqlite-lease-lock.js';
 export type { SqliteLikeDatabase } from './sqlite-like.js';
 export { sqliteTransactions } from './sqlite-transactions.js';
+export {
+  consumeVersioned,
+  type VersionedConsumer,
+  type VersionedConsumerOptions,
+  type VersionedConsumerStop,
+} from './versioned-consumer.js';
