@@ -36,7 +36,7 @@ export function withoutFeed(sql: string): string {
 
 /**
  * Creates `schema` as the adapter's schema without the feed (no `tx`, no
- * `position`, no feed index, the append functions without them) and
+ * `position`, neither feed index, the append functions without them) and
  * returns the statements to append to it, the adapter's own statements
  * stripped by {@link withoutFeed}.
  *
@@ -50,7 +50,7 @@ export async function createSchemaWithoutFeed(pool: pg.Pool, schema: string): Pr
   await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   for (const migration of migrations) {
     for (const statement of migration.statements(options)) {
-      if (statement.includes(options.feedIndex)) continue;
+      if (statement.includes(options.feedIndex) || statement.includes(options.feedStreamIndex)) continue;
       await pool.query(
         withoutFeed(
           statement

@@ -8,6 +8,8 @@ import {
   type Event,
   type EventPage,
   type EventStore,
+  type FeedEvent,
+  type FeedOptions,
   type Json,
   type JsonShaped,
   listStreamsPaged,
@@ -32,10 +34,12 @@ import type { CapabilityQuery } from './postgres-capability-query.js';
 import { PostgresCheckpoints } from './postgres-checkpoints.js';
 import { commitUnitsWith } from './postgres-commit-units.js';
 import { backoff, isConnectionLost, isRetryable, MAX_RETRIES, sqlState } from './postgres-failure.js';
+import { PostgresFeed } from './postgres-feed.js';
+import type { FeedLag } from './postgres-feed-lag.js';
 import { GroupCommit, type UnitOutcome } from './postgres-group-commit.js';
 import { ownPoolOptions, type PostgresOptions, type ResolvedOptions, resolveOptions } from './postgres-options.js';
 import { PostgresSnapshots } from './postgres-snapshots.js';
-import { type Statement, type Statements, statementsFor } from './postgres-statements.js';
+import { namedStatement, type Statement, type Statements, statementsFor } from './postgres-statements.js';
 import { parseStreamsPage, streamsPageStatement, streamsPageValues } from './postgres-streams.js';
 import { rawTypes } from './raw-types.js';
 import { runMigrations } from './run-migrations.js';
@@ -80,6 +84,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
   readonly #group: GroupCommit;
   /** Every call in flight (appends, pages of reads, migrations): `close()` waits for them to settle. */
   readonly #calls = new Set<Promise<unknown>>();
+  readonly #feed: PostgresFeed<P>;
   #closing: Promise<void> | undefined;
   /** Once the database is known to be UTF8 (`migrate()` or the first statement checked it). */
   #utf8 = false;
@@ -122,6 +127,13 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
     this.#group = new GroupCommit(
       commitUnitsWith((operation, statement, values) => this.#query(operation, statement, values), this.#sql, citus),
       citus ? citusGroupLimits(this.#pool.options?.max ?? 10) : groupLimits,
+    );
+    // The feed's listening connection is configured as the pool's connections are.
+    this.#feed = new PostgresFeed(
+      this.#pool.options,
+      this.#options,
+      (operation, text, values, prepared = true) => this.#feedQuery(operation, text, values, prepared),
+      () => this.#closing !== undefined,
     );
   }
 
@@ -305,11 +317,52 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
   }
 
   /**
-   * Refuses further calls with code `CLOSED`, lets every call in flight
-   * settle, then, when the store created its pool from a connection string,
-   * ends that pool. A call whose statement was already sent finishes (or
-   * fails with `BACKEND`, bounded by `queryTimeoutMs`); one still waiting
-   * for a connection or for its group commit sends nothing and rejects with
+   * Every event of every stream after position `after` (clause C13), in
+   * the order of the transactions that wrote them: only events below the
+   * oldest running transaction are read, so none can commit later behind a
+   * position already given. A transaction left open anywhere on the server
+   * therefore holds every feed back until it ends; {@link feedLag} shows
+   * by how much. With `{ live: true }` it then yields new events as they
+   * commit (LISTEN/NOTIFY, one listening connection per store), until
+   * `options.signal` aborts.
+   *
+   * @example
+   * ```ts
+   * for await (const { position, stream, payload } of store.feed(checkpoint, { prefix: 'cart-' })) {
+   *   project(stream, payload);
+   *   checkpoint = position;
+   * }
+   * ```
+   */
+  feed(after?: string, options?: FeedOptions): AsyncIterableIterator<FeedEvent<P>, undefined> {
+    return this.#feed.read(after, options);
+  }
+
+  /**
+   * How far running transactions hold the feed back: committed events no
+   * feed yields yet, and the age and pid of the oldest running transaction.
+   *
+   * @example
+   * ```ts
+   * const { heldEvents, oldestTransactionMs, oldestTransactionPid } = await store.feedLag();
+   * ```
+   */
+  feedLag(): Promise<FeedLag> {
+    return this.#track(this.#feedLag());
+  }
+
+  async #feedLag(): Promise<FeedLag> {
+    this.#assertOpen('feedLag');
+    return this.#feed.lag();
+  }
+
+  /**
+   * Refuses further calls with code `CLOSED`, ends waiting live feeds and
+   * the feed's listening connection, lets every call in flight settle,
+   * then, when the store created its pool from a connection string, ends
+   * that pool. A call whose statement was already sent finishes (or fails
+   * with `BACKEND`, bounded by `queryTimeoutMs`); one still waiting for a
+   * connection or for its group commit sends nothing and rejects with
    * `CLOSED`; a read rejects its next page with `CLOSED`. Resolves once all
    * of them settled. A pool passed in stays open: it belongs to the caller.
    * Idempotent.
@@ -325,10 +378,18 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
   }
 
   async #settleAndEnd(): Promise<void> {
+    await this.#feed.close();
     // pg-pool's end() forgets the calls still waiting for a connection, which would then never settle:
     // the pool ends only once every call of the store has settled.
     while (this.#calls.size > 0) await Promise.allSettled([...this.#calls]);
     if (this.#ownsPool && !this.#pool.ended) await this.#pool.end();
+  }
+
+  /** A read of the feed, tracked like reads so that close() waits for it. */
+  async #feedQuery(operation: string, text: string, values: unknown[], prepared: boolean): Promise<Row[]> {
+    // An unnamed statement is planned for its values each time (pg sends no name for '').
+    const statement = prepared ? namedStatement(text) : { name: '', text };
+    return (await this.#track(this.#query(operation, statement, values, true))).rows;
   }
 
   #track<T>(call: Promise<T>): Promise<T> {
@@ -347,7 +408,9 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
   /** Queues one unit for the group commit; a failure that is not already a store error becomes `BACKEND`. */
   async #submit(stream: string, payloads: readonly string[], expect: Seq | undefined): Promise<UnitOutcome> {
     try {
-      return await this.#group.submit({ stream, payloads, expect });
+      const outcome = await this.#group.submit({ stream, payloads, expect });
+      if (outcome.ok) this.#feed.appended();
+      return outcome;
     } catch (error) {
       if (error instanceof BackendError || error instanceof StoreClosedError) throw error;
       // Anything else failed reading the result of a statement that ran: it may have committed.

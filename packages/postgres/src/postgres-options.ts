@@ -96,6 +96,8 @@ export interface ResolvedOptions {
   readonly migrations: string;
   /** The index of the feed's order, `(tx, position)`, unquoted and unqualified (CREATE INDEX takes a bare name). */
   readonly feedIndex: string;
+  /** The index of the feed by stream name, `(stream COLLATE "C", tx, position)`, for a prefix (category) feed; likewise bare. */
+  readonly feedStreamIndex: string;
   /** The function that appends to one stream, `"schema"."prefix_append"`. */
   readonly appendFunction: string;
   /** The function that appends to several streams in one statement (group commit), `"schema"."prefix_append_all"`. */
@@ -167,6 +169,7 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     snapshots: table('snapshots'),
     checkpoints: table('checkpoints'),
     feedIndex: quoteIdentifier('tablePrefix', `${tablePrefix}feed_order`),
+    feedStreamIndex: quoteIdentifier('tablePrefix', `${tablePrefix}feed_stream`),
     appendFunction: table('append'),
     appendAllFunction: table('append_all'),
     readPageSize,

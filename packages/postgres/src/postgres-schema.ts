@@ -46,7 +46,9 @@ export interface Migration {
  * it first writes, before it waits for the counter row's lock, so a writer
  * that waited could hold an older xid than the one it waited for, and its
  * later seqs would sort before the earlier ones. Never below the writer's
- * own xid, so `tx < xmin` still means the writer has ended.
+ * own xid, so `tx < xmin` still means the writer has ended. A second index,
+ * `(stream COLLATE "C", tx, position)`, keeps the feed of a rare stream-name
+ * prefix (a category) from scanning the whole feed.
  *
  * Appends go through two PL/pgSQL functions (see {@link appendFunctionSql}):
  * `append(stream, …)` for one stream, the shape Citus pushes down to the
@@ -78,6 +80,8 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (stream, seq)
       )`,
       `CREATE INDEX IF NOT EXISTS ${options.feedIndex} ON ${options.events} (tx, position)`,
+      // A prefix feed (a category) reads a range of it when the prefix is rare; see postgres-feed-sql.ts.
+      `CREATE INDEX IF NOT EXISTS ${options.feedStreamIndex} ON ${options.events} (stream COLLATE "C", tx, position)`,
       appendFunctionSql(options),
       appendAllFunctionSql(options),
     ],

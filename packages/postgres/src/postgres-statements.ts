@@ -104,6 +104,11 @@ export function statementsFor(options: ResolvedOptions): Statements {
   };
 }
 
+/** A statement of `text`, named after it (for SQL built elsewhere, such as the feed's). */
+export function namedStatement(text: string): Statement {
+  return named(text);
+}
+
 function named(text: string): Statement {
   // Names are per connection and shared with the application's own prepared statements.
   return { name: `hume_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };

@@ -1,0 +1,194 @@
+import pg from 'pg';
+
+/** What a {@link FeedChannel} tells its store. */
+export interface FeedChannelEvents {
+  /** Another session announced commits on the channel. */
+  heard(): void;
+  /** The connection was lost: notifications may have been missed. */
+  lost(): void;
+}
+
+/** Whether the channel listens: just now (notifications before it were not heard), already, or not at all (down). */
+export type ListenState = 'started' | 'listening' | 'down';
+
+/** How long `close()` waits for a NOTIFY in flight and for the connection to end before it cuts the socket. */
+const CLOSE_WAIT_MS = 2_000;
+
+/**
+ * A store's one connection for the feed's notifications, opened on first
+ * use: it LISTENs on the store's channel while live feeds of the store
+ * wait, and sends one NOTIFY after the store's appends commit. NOTIFY is
+ * never sent inside an append's transaction, where it would take the
+ * server's notification lock at commit and serialise every committing
+ * transaction; it is coalesced: one in flight at a time, and the commits
+ * made meanwhile are covered by one more. It goes on its own connection,
+ * not the pool's, so appends never wait for a pooled connection behind it.
+ *
+ * The socket keeps the process alive only while a feed waits on it: a
+ * process whose work is a live feed stays up, one that forgot to close
+ * its store can still exit.
+ *
+ * @example
+ * ```ts
+ * const channel = new FeedChannel(pool.options, 'hume_feed_1a2b3c4d', { heard: wake, lost: wake });
+ * channel.notify();
+ * await channel.close();
+ * ```
+ */
+export class FeedChannel {
+  readonly #config: pg.ClientConfig;
+  readonly #channel: string;
+  readonly #events: FeedChannelEvents;
+  #client: pg.Client | undefined;
+  #connecting: Promise<pg.Client | undefined> | undefined;
+  #listening = false;
+  #notifying: Promise<void> | undefined;
+  #notifyAgain = false;
+  #holders = 0;
+  #closed = false;
+  /** The connection's queries, one after the other (pg warns about a query sent while one runs). */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(config: pg.ClientConfig, channel: string, events: FeedChannelEvents) {
+    this.#config = config;
+    this.#channel = channel;
+    this.#events = events;
+  }
+
+  /** Sends one NOTIFY after the commits so far (coalesced); failures cost other sessions' feeds latency, never an event. */
+  notify(): void {
+    if (this.#closed) return;
+    if (this.#notifying) {
+      this.#notifyAgain = true;
+      return;
+    }
+    this.#notifying = this.#sendNotify().finally(() => {
+      this.#notifying = undefined;
+    });
+  }
+
+  /** Makes sure the connection listens; see {@link ListenState}. */
+  async listen(): Promise<ListenState> {
+    const client = await this.#connect();
+    if (client === undefined) return 'down';
+    if (this.#listening) return 'listening';
+    try {
+      await this.#run(client, `LISTEN ${this.#channel}`);
+    } catch {
+      this.#drop(client);
+      return 'down';
+    }
+    if (this.#client !== client) return 'down';
+    this.#listening = true;
+    return 'started';
+  }
+
+  /** A feed waits on the channel: keep the process alive meanwhile. Pair with {@link release}. */
+  hold(): void {
+    this.#holders++;
+    this.#reference();
+  }
+
+  release(): void {
+    this.#holders--;
+    this.#reference();
+  }
+
+  /** Waits (a bounded time) for a NOTIFY in flight, then ends the connection. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#notifying) await bounded(this.#notifying);
+    const client = this.#client ?? (this.#connecting ? await bounded(this.#connecting) : undefined);
+    this.#client = undefined;
+    this.#listening = false;
+    if (client) await endClient(client);
+  }
+
+  async #sendNotify(): Promise<void> {
+    do {
+      this.#notifyAgain = false;
+      const client = await this.#connect();
+      if (client === undefined) return;
+      try {
+        await this.#run(client, `NOTIFY ${this.#channel}`);
+      } catch {
+        this.#drop(client);
+        return;
+      }
+    } while (this.#notifyAgain && !this.#closed);
+  }
+
+  #run(client: pg.Client, text: string): Promise<unknown> {
+    const run = this.#queue.then(() => client.query(text));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #connect(): Promise<pg.Client | undefined> {
+    if (this.#client) return Promise.resolve(this.#client);
+    if (this.#closed) return Promise.resolve(undefined);
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #open(): Promise<pg.Client | undefined> {
+    const client = new pg.Client(this.#config);
+    client.on('error', () => this.#drop(client));
+    client.on('end', () => this.#drop(client));
+    client.on('notification', (message) => {
+      // Our own NOTIFY comes back to us: this store's feeds were woken when its appends committed.
+      if (message.processId !== (client as unknown as { processID?: number }).processID) this.#events.heard();
+    });
+    try {
+      await client.connect();
+    } catch {
+      client.end().catch(() => undefined);
+      return undefined;
+    }
+    if (this.#closed) {
+      await endClient(client);
+      return undefined;
+    }
+    this.#client = client;
+    this.#listening = false;
+    this.#reference();
+    return client;
+  }
+
+  /** Forgets a connection that failed; the next use opens another. */
+  #drop(client: pg.Client): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    this.#listening = false;
+    client.end().catch(() => undefined);
+    this.#events.lost();
+  }
+
+  #reference(): void {
+    const socket = (this.#client as unknown as { connection?: { stream?: { ref?: () => void; unref?: () => void } } } | undefined)
+      ?.connection?.stream;
+    if (this.#holders > 0) socket?.ref?.();
+    else socket?.unref?.();
+  }
+}
+
+/** Resolves with `promise`'s value, or `undefined` after {@link CLOSE_WAIT_MS}; never rejects. */
+async function bounded<T>(promise: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), CLOSE_WAIT_MS);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Ends a connection politely, and cuts its socket when the server does not answer in time (a partition). */
+async function endClient(client: pg.Client): Promise<void> {
+  const ended = await bounded(client.end().then(() => true));
+  if (ended !== true) (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+}

@@ -1,0 +1,229 @@
+import {
+  BackendError,
+  checkFeed,
+  type FeedEvent,
+  FeedNotifier,
+  type FeedOptions,
+  FeedReader,
+  type FeedSource,
+  StoreClosedError,
+} from '@hume/core';
+import type pg from 'pg';
+import { FeedChannel } from './postgres-feed-channel.js';
+import type { FeedLag } from './postgres-feed-lag.js';
+import { type FeedSql, feedSqlFor, likePrefix } from './postgres-feed-sql.js';
+import type { ResolvedOptions } from './postgres-options.js';
+
+/**
+ * Runs SQL the way the store runs its statements (retries, BACKEND errors):
+ * rows as arrays of text. `prepared: false` sends it unnamed, planned for
+ * its values each time.
+ */
+export type FeedQuery = (operation: string, text: string, values: unknown[], prepared?: boolean) => Promise<(string | null)[][]>;
+
+/** A position is `tx-position`: the transaction id in 20 digits (xid8's width) and the sequence's value in 19. */
+const POSITION = /^(\d{20})-(\d{19})$/;
+const MAX_TX = '18446744073709551615';
+const MAX_POSITION = '9223372036854775807';
+
+/**
+ * How soon a feed held back by a running transaction looks again, at first;
+ * each look that finds it still held doubles the delay, up to
+ * {@link HELD_POLL_MAX_MS}. A transaction of this store's (or of another
+ * Hume store's) that ends sends a notification at once; the timer is for
+ * other sessions' transactions, which send none.
+ */
+const HELD_POLL_MS = 20;
+const HELD_POLL_MAX_MS = 1_000;
+/** How often a live feed looks while the store's listening connection is down (it reconnects meanwhile). */
+const UNHEARD_POLL_MS = 250;
+/**
+ * How often an idle live feed looks anyway: a notification lost on its way
+ * (a writer that died between its commit and its NOTIFY) costs at most
+ * this much latency, never an event.
+ */
+const QUIET_POLL_MS = 5_000;
+
+/**
+ * The PostgreSQL store's global feed (clause C13). Each event records a
+ * transaction id (`tx`, an `xid8`, see the schema) and a `position` from a
+ * sequence. The feed is ordered by `(tx, position)` and reads only events
+ * whose `tx` is below `pg_snapshot_xmin(pg_current_snapshot())`: every
+ * transaction below that horizon has ended, so no event can commit later
+ * behind a position already given (a sequence alone would: its values are
+ * taken before commit). The resume cursor is the whole sort key, so pages
+ * never skip or repeat at a boundary, and the caught-up query is a range
+ * scan of the `(tx, position)` index.
+ *
+ * Live feeds are woken at once by this store's appends, and by other
+ * stores' and processes' through LISTEN on one connection per store (see
+ * {@link FeedChannel}). A feed held back by a running transaction looks
+ * again on a short timer, and an idle one on a long one.
+ *
+ * @example
+ * ```ts
+ * const feed = new PostgresFeed(pool.options, options, query, () => closed);
+ * for await (const event of feed.read(undefined, { prefix: 'cart-' })) console.log(event.position);
+ * ```
+ */
+export class PostgresFeed<P> {
+  readonly #options: ResolvedOptions;
+  readonly #query: FeedQuery;
+  readonly #isClosed: () => boolean;
+  readonly #notifier = new FeedNotifier();
+  readonly #channel: FeedChannel;
+  readonly #sql: FeedSql;
+  #checkedDistribution: Promise<void> | undefined;
+
+  constructor(connection: pg.ClientConfig, options: ResolvedOptions, query: FeedQuery, isClosed: () => boolean) {
+    this.#options = options;
+    this.#query = query;
+    this.#isClosed = isClosed;
+    this.#sql = feedSqlFor(options);
+    const wake = (): void => this.#notifier.notify();
+    // One channel per table: stores of other schemas or prefixes on the server do not wake these feeds.
+    this.#channel = new FeedChannel(connection, `hume_feed_${hash(options.events)}`, { heard: wake, lost: wake });
+  }
+
+  /** Call after appends of this store committed: wakes its live feeds, and others' through one coalesced NOTIFY. */
+  appended(): void {
+    this.#notifier.notify();
+    this.#channel.notify();
+  }
+
+  /** A feed after `after`, as `EventStore.feed` gives it. */
+  read(after: string | undefined, options: FeedOptions | undefined): AsyncIterableIterator<FeedEvent<P>, undefined> {
+    const failure = this.#isClosed() ? new StoreClosedError('feed') : checkFeed(after, options, isPosition);
+    const prefix = options?.prefix ?? '';
+    let heldLooks = 0;
+    const source: FeedSource<P> = {
+      readPage: (from, limit) => this.#readPage(from, limit, prefix),
+      version: () => this.#notifier.version,
+      waitForChange: async (seen, signal) => {
+        heldLooks = await this.#wait(seen, signal, heldLooks);
+      },
+    };
+    return new FeedReader(source, after, this.#options.readPageSize, options ?? {}, failure);
+  }
+
+  /** See {@link FeedLag}. */
+  async lag(): Promise<FeedLag> {
+    const [[held, ms, pid] = []] = await this.#query('feedLag', this.#sql.lag, []);
+    return {
+      heldEvents: Number(held),
+      oldestTransactionMs: ms == null ? 0 : Number(ms),
+      oldestTransactionPid: pid == null ? null : Number(pid),
+    };
+  }
+
+  /** Ends waiting live feeds and the listening connection. */
+  async close(): Promise<void> {
+    this.#notifier.close();
+    await this.#channel.close();
+  }
+
+  async #readPage(after: string | undefined, limit: number, prefix: string): Promise<FeedEvent<P>[]> {
+    if (this.#isClosed()) throw new StoreClosedError('feed');
+    this.#checkedDistribution ??= this.#refuseDistributed();
+    await this.#checkedDistribution;
+    const [, padded = '0', position = '0'] = after === undefined ? [] : (POSITION.exec(after) as RegExpExecArray);
+    // xid8's input reads a leading 0 as octal (as C's strtoul with base 0): send the digits unpadded.
+    const tx = padded.replace(/^0+(?=\d)/, '');
+    const values = [tx, position, limit, this.#options.readPageBytes];
+    const rows =
+      prefix === ''
+        ? await this.#query('reading the feed', this.#sql.page, values)
+        : await this.#query(`reading the feed of ${JSON.stringify(prefix)}`, this.#sql.prefixPage, [...values, likePrefix(prefix)], false);
+    if (this.#isClosed()) throw new StoreClosedError('feed');
+    try {
+      return rows.map(([rowTx, rowPosition, stream, seq, payload]) => ({
+        position: `${(rowTx as string).padStart(20, '0')}-${(rowPosition as string).padStart(19, '0')}`,
+        stream: stream as string,
+        seq: Number(seq),
+        payload: JSON.parse(payload ?? 'null') as P,
+      }));
+    } catch (error) {
+      throw new BackendError(`reading the feed failed: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+  }
+
+  /**
+   * A feed across Citus shards would need one horizon for transactions on
+   * many servers, which PostgreSQL's snapshot does not give: refuse rather
+   * than risk skipping (C13.11).
+   */
+  async #refuseDistributed(): Promise<void> {
+    try {
+      // Two steps: a query naming Citus's catalog fails to parse where Citus is not installed.
+      const [[citus] = []] = await this.#query('feed', `SELECT (to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL)::text`, []);
+      if (citus !== 'true') return;
+      const [[distributed] = []] = await this.#query(
+        'feed',
+        'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = to_regclass($1))::text',
+        [this.#options.events],
+      );
+      if (distributed === 'true') {
+        throw new BackendError(
+          `the feed is unavailable on ${this.#options.events}: it is distributed by Citus, and transactions on several workers have no common horizon below which no event can still commit, so a feed could skip events; read each stream with events() instead`,
+          new Error('distributed table'),
+        );
+      }
+    } catch (error) {
+      this.#checkedDistribution = undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Waits until events may have committed: a notification, or a timer when
+   * committed events wait behind a running transaction (that transaction's
+   * end sends none when it is not a Hume append), when the listening
+   * connection is down, and a long one otherwise. Returns how many looks in
+   * a row found the feed held back.
+   */
+  async #wait(seen: number, signal: AbortSignal | undefined, heldLooks: number): Promise<number> {
+    // Notifications sent before LISTEN took effect were not heard: read once more first.
+    const state = await this.#channel.listen();
+    if (state === 'started' || this.#notifier.version !== seen || signal?.aborted) return 0;
+    this.#channel.hold();
+    try {
+      const held = await this.#held();
+      const delay = held ? Math.min(HELD_POLL_MAX_MS, HELD_POLL_MS * 2 ** heldLooks) : state === 'down' ? UNHEARD_POLL_MS : QUIET_POLL_MS;
+      const timer = new AbortController();
+      const timeout = setTimeout(() => timer.abort(), delay);
+      const stop = (): void => timer.abort();
+      signal?.addEventListener('abort', stop, { once: true });
+      try {
+        await this.#notifier.wait(seen, timer.signal);
+      } finally {
+        clearTimeout(timeout);
+        signal?.removeEventListener('abort', stop);
+      }
+      return held ? heldLooks + 1 : 0;
+    } finally {
+      this.#channel.release();
+    }
+  }
+
+  /** Whether committed events wait behind a running transaction. */
+  async #held(): Promise<boolean> {
+    try {
+      const [[held] = []] = await this.#query('feed', this.#sql.held, []);
+      return held === 't';
+    } catch {
+      return true; // look again soon: the page read will report a lasting failure
+    }
+  }
+}
+
+function isPosition(position: string): boolean {
+  const match = POSITION.exec(position);
+  return match !== null && (match[1] as string) <= MAX_TX && (match[2] as string) <= MAX_POSITION;
+}
+
+/** A short, stable hex digest for a channel name (identifiers stop at 63 bytes). */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
