@@ -49,7 +49,9 @@ export interface HandleOptions<State, P extends JsonShaped<P>> extends Aggregate
  * );
  * ```
  */
-export async function handle<State, P extends JsonShaped<P>>(
+// `const P`: without it TypeScript 6 widens the literals of events that `decide` returns inline ('opened' to string)
+// while P is still being inferred, and refuses them.
+export async function handle<State, const P extends JsonShaped<P>>(
   store: EventStore<P>,
   stream: string,
   projection: Projection<State, P>,

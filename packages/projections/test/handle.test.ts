@@ -72,6 +72,14 @@ describe.each([memoryKind, sqliteKind(tempDir()), postgresKind()])('on a $name s
     expect(await aggregate(store, 'account-1', balance)).toEqual({ state: { balance: 3, ids: ['a', 'b', 'c'] }, seq: 3, from: 0 });
   });
 
+  it('handle takes events written inline in decide, their literal types kept (a type-level check too)', async () => {
+    const { store } = await open();
+    const result = await handle(store, 'account-1', balance, (state) =>
+      state.balance > 0 ? [] : [{ type: 'deposited', id: 'inline', amount: 3 }],
+    );
+    expect(result).toMatchObject({ ok: true, seq: 1, state: { balance: 3 } });
+  });
+
   it('handle with no events decided appends nothing', async () => {
     const { store } = await open();
     await store.append('account-1', deposit('a', 1));
