@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './fixtures.js';
+import { postgresUrl, tempDir } from './fixtures.js';
 import { finished, hume, output, start, waitForStderr } from './run-hume.js';
 
 const dir = tempDir();
@@ -80,6 +80,27 @@ describe('hume tail', () => {
 
     const resumed = await hume(['tail', url, '--no-live', '--after', last as string]);
     expect(resumed).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('follows a PostgreSQL store: what was committed, then appends from other processes, until Ctrl-C', async () => {
+    const url = postgresUrl('cli_tail');
+    await append(url, 'order-1', '{"n":1}');
+    await append(url, 'order-2', '{"n":2}');
+    const committed = lines((await hume(['tail', url, '--no-live', '--json'])).stdout);
+    expect(committed.map(({ stream, seq }) => `${stream}#${seq}`)).toEqual(['order-1#1', 'order-2#1']);
+
+    const tail = start(['tail', url, '--json', '--prefix', 'order-1', '--after', committed[0]?.position as string]);
+    const seen = output(tail);
+    await waitForStderr(tail, (stderr) => stderr.includes('hume: caught up at '));
+    expect(seen.stdout).toBe('');
+    await append(url, 'order-2', '{"n":3}');
+    await append(url, 'order-1', '{"n":4}');
+    const deadline = Date.now() + 30_000;
+    while (lines(seen.stdout).length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    tail.kill('SIGINT');
+    const run = await finished(tail);
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout).map(({ stream, seq, payload }) => [stream, seq, payload])).toEqual([['order-1', 2, { n: 4 }]]);
   });
 
   it('refuses a position the store never gave, and a store without a feed, with exit 1 and one line', async () => {
