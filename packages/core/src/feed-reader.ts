@@ -22,6 +22,18 @@ export interface FeedReaderOptions {
   readonly live?: boolean;
   readonly signal?: AbortSignal;
   readonly onCaughtUp?: (position: string | undefined) => void;
+  /**
+   * Asks for the next page as soon as a full page arrives, so that its
+   * round trip overlaps the caller's work on this one (a store whose pages
+   * come over a network): the reader then holds at most two pages.
+   */
+  readonly readAhead?: boolean;
+}
+
+/** A page asked for ahead, with the source's version read before it. */
+interface Ahead<P> {
+  readonly seen: number;
+  readonly page: Promise<readonly FeedEvent<P>[]>;
 }
 
 const done: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -48,6 +60,8 @@ export class FeedReader<P> implements AsyncIterableIterator<FeedEvent<P>, undefi
   readonly #live: boolean;
   readonly #signal: AbortSignal | undefined;
   readonly #onCaughtUp: ((position: string | undefined) => void) | undefined;
+  readonly #readAhead: boolean;
+  #ahead: Ahead<P> | undefined;
   #after: string | undefined;
   #page: readonly FeedEvent<P>[] = [];
   #index = 0;
@@ -69,6 +83,7 @@ export class FeedReader<P> implements AsyncIterableIterator<FeedEvent<P>, undefi
     this.#live = failure === undefined && options.live === true;
     this.#signal = failure === undefined ? options.signal : undefined;
     this.#onCaughtUp = failure === undefined ? options.onCaughtUp : undefined;
+    this.#readAhead = options.readAhead === true;
     // One listener for the reader's life (not one per wait), removed when it finishes.
     if (this.#signal?.aborted) this.#stop.abort();
     else this.#signal?.addEventListener('abort', this.#abort, { once: true });
@@ -119,8 +134,10 @@ export class FeedReader<P> implements AsyncIterableIterator<FeedEvent<P>, undefi
   /** Reads pages until one has events, waiting between them when live; `done` once caught up (not live) or stopped. */
   async #fetch(): Promise<IteratorResult<FeedEvent<P>, undefined>> {
     for (;;) {
-      const seen = this.#source.version();
-      const page = await this.#source.readPage(this.#after, this.#pageSize);
+      const ahead = this.#ahead;
+      this.#ahead = undefined;
+      const seen = ahead ? ahead.seen : this.#source.version();
+      const page = await (ahead ? ahead.page : this.#source.readPage(this.#after, this.#pageSize));
       if (this.#finished || this.#aborted()) {
         this.#finish();
         return done;
@@ -131,6 +148,7 @@ export class FeedReader<P> implements AsyncIterableIterator<FeedEvent<P>, undefi
         this.#page = page;
         this.#index = 1;
         this.#reported = false;
+        if (this.#readAhead && page.length >= this.#pageSize) this.#askAhead();
         return { done: false, value: first };
       }
       if (!this.#reported) {
@@ -149,6 +167,20 @@ export class FeedReader<P> implements AsyncIterableIterator<FeedEvent<P>, undefi
     }
   }
 
+  /** Starts reading the page after the current one; the next page read takes it up. */
+  #askAhead(): void {
+    const seen = this.#source.version();
+    let page: Promise<readonly FeedEvent<P>[]>;
+    try {
+      page = Promise.resolve(this.#source.readPage(this.#after, this.#pageSize));
+    } catch (error) {
+      page = Promise.reject(error);
+    }
+    // Its failure reaches the caller through the next() that needs the page; a reader stopped first never needs it.
+    page.catch(() => undefined);
+    this.#ahead = { seen, page };
+  }
+
   #aborted(): boolean {
     return this.#signal?.aborted === true;
   }
@@ -157,6 +189,7 @@ export class FeedReader<P> implements AsyncIterableIterator<FeedEvent<P>, undefi
     this.#finished = true;
     this.#page = [];
     this.#index = 0;
+    this.#ahead = undefined;
     this.#signal?.removeEventListener('abort', this.#abort);
     this.#stop.abort();
   }

@@ -152,4 +152,24 @@ describe('checkFeed', () => {
   ])('checkFeed(%j, %j)', (after, options, message) => {
     expect(checkFeed(after, options, isPosition)?.message).toEqual(message);
   });
+  it('readAhead: asks for the next page when a full page arrives, yields the same events, and rejects the next() that needs a failed page', async () => {
+    const log = Array.from({ length: 7 }, (_, i) => event(i + 1));
+    const src = source(log);
+    const reader = new FeedReader(src, undefined, 3, { readAhead: true });
+    expect(await take(reader, 1)).toEqual([1]);
+    expect(src.reads).toBe(2); // the page after 1–3 is on its way before 2 is taken
+    expect(await take(reader, 10)).toEqual([2, 3, 4, 5, 6, 7]);
+    const failing = {
+      ...src,
+      readPage: (after: string | undefined, limit: number) =>
+        after === '03' ? Promise.reject(new Error('lost')) : src.readPage(after, limit),
+    };
+    const broken = new FeedReader(failing, undefined, 3, { readAhead: true });
+    expect(await take(broken, 3)).toEqual([1, 2, 3]);
+    await expect(broken.next()).rejects.toThrow('lost');
+    const dropped = new FeedReader(failing, undefined, 3, { readAhead: true });
+    expect(await take(dropped, 1)).toEqual([1]);
+    await dropped.return();
+    await new Promise((resolve) => setTimeout(resolve, 10)); // an unhandled rejection would fail the run
+  });
 });

@@ -103,7 +103,9 @@ export class PostgresFeed<P> {
         heldLooks = await this.#wait(seen, signal, heldLooks);
       },
     };
-    return new FeedReader(source, after, this.#options.readPageSize, options ?? {}, failure);
+    // Reading ahead overlaps a page's round trip with the caller's work on the page before it.
+    const readerOptions = failure === undefined ? { ...options, readAhead: true } : {};
+    return new FeedReader(source, after, this.#options.readPageSize, readerOptions, failure);
   }
 
   /** See {@link FeedLag}. */
