@@ -14,7 +14,7 @@ interleaved round by round, and prints each scenario's figures and ratios.
 --strict             exits 1 when a ratio misses its target (not with --smoke)
 --skip-native-peers  leaves out Emmett SQLite, whose native module (sqlite3) pnpm install does not build
 --scenario <pattern> only the scenarios whose name matches (a regular expression)
---scale <x>          appends (and events copied) per round times x (reads keep their size), for shorter runs on a busy machine
+--scale <x>          appends (and events copied) per round times x, and the events of the feed suite (other reads keep their size), for shorter runs on a busy machine
 --rounds <n>         timed rounds per scenario instead of each scenario's own
 In the repository, pnpm bench builds everything, Emmett SQLite's sqlite3 included, and runs this.`;
 
@@ -115,7 +115,7 @@ console.log(
 for (const suite of await loadSuites()) {
   if (only ? !only.test(suite.name) : suite.optIn) continue;
   try {
-    for (const listed of await suite.scenarios({ smoke: values.smoke, skipNativePeers: values['skip-native-peers'] })) {
+    for (const listed of await suite.scenarios({ smoke: values.smoke, skipNativePeers: values['skip-native-peers'], scale })) {
       if (scenarioFilter && !scenarioFilter.test(listed.name)) continue;
       // Only appends scale: a read's round reads its whole stream whatever its ops.
       const scaled = /append|copied/.test(listed.unit) ? Math.max(1, Math.round(listed.ops * scale)) : listed.ops;

@@ -54,4 +54,6 @@ export interface SuiteOptions {
   readonly smoke: boolean;
   /** Leave out the peers whose native module `pnpm install` does not build (Emmett SQLite), even when built. */
   readonly skipNativePeers?: boolean;
+  /** --scale: suites whose size is not in appends per round (the feed's) scale their data by it. */
+  readonly scale?: number;
 }

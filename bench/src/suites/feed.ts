@@ -1,0 +1,336 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PostgresEventStore } from '@hume/postgres';
+import { SqliteEventStore } from '@hume/sqlite';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { groupLimits } from '../../../packages/postgres/dist/postgres-append-many.js';
+import { commitUnitsWith } from '../../../packages/postgres/dist/postgres-commit-units.js';
+import { FeedChannel } from '../../../packages/postgres/dist/postgres-feed-channel.js';
+import { GroupCommit } from '../../../packages/postgres/dist/postgres-group-commit.js';
+import { resolveOptions } from '../../../packages/postgres/dist/postgres-options.js';
+import { statementsFor } from '../../../packages/postgres/dist/postgres-statements.js';
+import { type PostgresServer, startPostgres } from '../../../packages/postgres/scripts/postgres-server.mjs';
+import { type FeedStore, liveLatency } from '../feed-latency.js';
+import { freshStream, lanes, payload } from '../lanes.js';
+import type { Contender, Scenario, Suite } from '../scenario.js';
+import { setPragmas } from '../sqlite-raw.js';
+
+const STREAMS = 1_000;
+const LANES = 8;
+const PAGE = 1_000;
+
+let server: PostgresServer | undefined;
+let databaseUrl = '';
+let schema = '';
+let dir = '';
+const pools: pg.Pool[] = [];
+const closers: (() => Promise<void> | void)[] = [];
+
+function newPool(max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 0 });
+  pool.on('error', () => undefined);
+  pools.push(pool);
+  return pool;
+}
+
+const asText = { getTypeParser: () => (text: string) => text } as never;
+
+/**
+ * The global feed (issue 13): catch-up over the whole feed against the raw
+ * driver's keyset pages over the same index, live delivery latency with 8
+ * writers, and, on PostgreSQL, what the notification costs appends. The
+ * feed holds 1,000,000 events in 1,000 streams (times --scale; 2,000 with
+ * --smoke), written in transactions of 1,000 events each.
+ */
+const suite: Suite = {
+  name: 'feed',
+  async scenarios({ smoke, scale = 1 }) {
+    const events = smoke ? 2_000 : Math.max(STREAMS, Math.round(1_000_000 * scale));
+    const scenarios: Scenario[] = [...(await postgresScenarios(events, smoke)), ...(await sqliteScenarios(events, smoke))];
+    return scenarios;
+  },
+  async close() {
+    try {
+      for (const close of closers.splice(0).reverse()) await close();
+      if (!server && schema) await pools[0]?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await Promise.all(pools.splice(0).map((pool) => pool.end()));
+    } finally {
+      await server?.stop();
+      server = undefined;
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+async function postgresScenarios(events: number, smoke: boolean): Promise<Scenario[]> {
+  if (process.env.DATABASE_URL) {
+    databaseUrl = process.env.DATABASE_URL;
+  } else {
+    server = await startPostgres({});
+    databaseUrl = server.url;
+  }
+  schema = `hume_bench_feed_${randomBytes(4).toString('hex')}`;
+  const admin = newPool(2);
+  await new PostgresEventStore(admin, { schema }).migrate();
+  const table = `"${schema}".hume_events`;
+  // Transactions of 1,000 events, each a real transaction id below the horizon, as appends leave them.
+  const json = JSON.stringify(payload);
+  for (let from = 0; from < events; from += 1_000) {
+    await admin.query(
+      `INSERT INTO ${table} (stream, seq, payload) SELECT 'f-' || lpad((n % ${STREAMS})::text, 3, '0'), n / ${STREAMS} + 1, $1::json
+       FROM generate_series($2::bigint, $3::bigint) AS n`,
+      [json, from, Math.min(events, from + 1_000) - 1],
+    );
+  }
+  await admin.query(`VACUUM ANALYZE ${table}`);
+  const notes = { pgEvents: events, pgStreams: STREAMS, server: server ? 'embedded, default (durable) settings' : 'DATABASE_URL' };
+
+  const readStore = new PostgresEventStore(newPool(1), { schema, readPageSize: PAGE });
+  const rawPool = newPool(1);
+  const rawPage = {
+    name: 'bench-feed-raw-page',
+    text: `SELECT tx::text AS t, position::text AS p, stream, seq::text AS s, payload FROM ${table}
+      WHERE (tx, position) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY tx, position LIMIT ${PAGE}`,
+  };
+  const catchUp: Scenario = {
+    name: `postgres feed: catch-up over ${events.toLocaleString('en-US')} events in ${STREAMS} streams`,
+    unit: 'event read',
+    ops: events,
+    rounds: smoke ? 1 : 3,
+    contenders: [
+      {
+        name: '@hume/postgres feed()',
+        async run() {
+          let read = 0;
+          for await (const event of readStore.feed()) if (event.payload !== null) read++;
+          if (read < events) throw new Error(`feed() read ${read} of ${events} events`);
+        },
+      },
+      {
+        name: 'raw pg keyset pages on (tx, position)',
+        async run() {
+          let read = 0;
+          for (let tx = '0', position = '0'; ; ) {
+            const { rows } = await rawPool.query<string[]>({ ...rawPage, values: [tx, position], rowMode: 'array', types: asText });
+            for (const row of rows) {
+              if (JSON.parse(row[4] as string) !== null) read++;
+              tx = row[0] as string;
+              position = row[1] as string;
+            }
+            if (rows.length < PAGE) break;
+          }
+          if (read < events) throw new Error(`raw pages read ${read} of ${events} events`);
+        },
+      },
+    ],
+    targets: [{ numerator: '@hume/postgres feed()', denominator: 'raw pg keyset pages on (tx, position)', min: 0.9 }],
+    notes: () => notes,
+  };
+
+  /** The feed's end, as a position, for live readers that start there. */
+  const end = async (): Promise<string | undefined> => {
+    const { rows } = await admin.query<{ t: string; p: string }>(
+      `SELECT tx::text AS t, position::text AS p FROM ${table} ORDER BY tx DESC, position DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    return row ? `${row.t.padStart(20, '0')}-${row.p.padStart(19, '0')}` : undefined;
+  };
+  const pgLive = (name: string, sameStore: boolean, label: string): Contender =>
+    liveLatency(
+      name,
+      async () => {
+        const writer = new PostgresEventStore(newPool(LANES), { schema });
+        const reader = sameStore ? writer : new PostgresEventStore(newPool(2), { schema });
+        return {
+          writer: writer as unknown as FeedStore,
+          reader: reader as unknown as FeedStore,
+          after: await end(),
+          close: async () => {
+            await writer.close();
+            if (reader !== writer) await reader.close();
+          },
+        };
+      },
+      LANES,
+      label,
+    );
+  const live: Scenario = {
+    name: `postgres feed: live delivery, ${LANES} writers appending (latency from acknowledgement to the reader in the notes)`,
+    unit: 'append',
+    ops: smoke ? 40 : 2_000,
+    rounds: smoke ? 1 : 3,
+    contenders: [
+      pgLive('reader on another store (LISTEN/NOTIFY)', false, 'pg-live-other'),
+      pgLive('reader on the writing store (woken in process)', true, 'pg-live-same'),
+    ],
+  };
+
+  // What the notification costs appends: the store's path (group commit, then one coalesced NOTIFY
+  // on a connection of its own) against the same group commit without it, and a NOTIFY inside each
+  // append's transaction (what the issue warns about) against the same transaction without it.
+  const sql = statementsFor(resolveOptions({ schema }));
+  const channelName = `hume_bench_${randomBytes(4).toString('hex')}`;
+  const listener = new pg.Client({ connectionString: databaseUrl });
+  await listener.connect();
+  await listener.query(`LISTEN ${channelName}`);
+  listener.on('notification', () => undefined);
+  closers.push(() => listener.end());
+  const groupAppends = (name: string, notify: boolean): Contender => {
+    const pool = newPool(LANES);
+    const run = (_operation: string, statement: { name: string; text: string }, values: unknown[]) =>
+      pool.query<(string | null)[]>({ ...statement, values, rowMode: 'array', types: asText });
+    const group = new GroupCommit(commitUnitsWith(run, sql), groupLimits);
+    const channel = notify ? new FeedChannel({ connectionString: databaseUrl }, channelName, { heard() {}, lost() {} }) : undefined;
+    if (channel) closers.push(() => channel.close());
+    return {
+      name,
+      async run(ops) {
+        await lanes(ops, LANES, async (_, count) => {
+          const stream = freshStream('notify');
+          for (let i = 0; i < count; i++) {
+            await group.submit({ stream, payloads: [json], expect: undefined });
+            channel?.notify();
+          }
+        });
+      },
+    };
+  };
+  const transactionAppends = (name: string, notify: boolean): Contender => {
+    const pool = newPool(LANES);
+    return {
+      name,
+      async run(ops) {
+        await lanes(ops, LANES, async (_, count) => {
+          const stream = freshStream('tx-notify');
+          const client = await pool.connect();
+          try {
+            for (let i = 0; i < count; i++) {
+              await client.query('BEGIN');
+              await client.query({ name: sql.appendOne.name, text: sql.appendOne.text, values: [stream, json] });
+              if (notify) await client.query(`NOTIFY ${channelName}`);
+              await client.query('COMMIT');
+            }
+          } finally {
+            client.release();
+          }
+        });
+      },
+    };
+  };
+  const notifyCost: Scenario = {
+    name: `postgres feed: append cost of the notification, ${LANES} callers on ${LANES} streams`,
+    unit: 'append',
+    ops: smoke ? 40 : 3_000,
+    rounds: smoke ? 1 : 5,
+    contenders: [
+      groupAppends('group commit + coalesced NOTIFY after commit (the store)', true),
+      groupAppends('group commit, no NOTIFY', false),
+      transactionAppends('NOTIFY inside each append transaction', true),
+      transactionAppends('the same transactions without NOTIFY', false),
+    ],
+    targets: [
+      { numerator: 'group commit + coalesced NOTIFY after commit (the store)', denominator: 'group commit, no NOTIFY' },
+      { numerator: 'NOTIFY inside each append transaction', denominator: 'the same transactions without NOTIFY' },
+      { numerator: 'group commit + coalesced NOTIFY after commit (the store)', denominator: 'NOTIFY inside each append transaction' },
+    ],
+  };
+  return [catchUp, live, notifyCost];
+}
+
+async function sqliteScenarios(events: number, smoke: boolean): Promise<Scenario[]> {
+  dir = mkdtempSync(join(tmpdir(), 'hume-bench-feed-'));
+  const file = join(dir, 'feed.db');
+  // The adapter's schema first (it creates the table and the position index), then the fill.
+  await new SqliteEventStore(file).close();
+  const db = new Database(file);
+  setPragmas(db, 'FULL');
+  const insert = db.prepare('INSERT INTO hume_events (stream, seq, position, payload) VALUES (?, ?, ?, ?)');
+  const json = JSON.stringify(payload);
+  db.transaction(() => {
+    for (let n = 0; n < events; n++) insert.run(`f-${String(n % STREAMS).padStart(3, '0')}`, Math.floor(n / STREAMS) + 1, n + 1, json);
+  })();
+  db.exec('ANALYZE');
+  closers.push(() => {
+    db.close();
+  });
+  const readStore = new SqliteEventStore(file, { pageSize: PAGE });
+  closers.push(() => readStore.close());
+  const rawPage = db
+    .prepare(`SELECT position, stream, seq, payload FROM hume_events WHERE position > ? ORDER BY position LIMIT ${PAGE}`)
+    .raw(true);
+  const catchUp: Scenario = {
+    name: `sqlite feed: catch-up over ${events.toLocaleString('en-US')} events in ${STREAMS} streams`,
+    unit: 'event read',
+    ops: events,
+    rounds: smoke ? 1 : 3,
+    contenders: [
+      {
+        name: '@hume/sqlite feed()',
+        async run() {
+          let read = 0;
+          for await (const event of readStore.feed()) if (event.payload !== null) read++;
+          if (read < events) throw new Error(`feed() read ${read} of ${events} events`);
+        },
+      },
+      {
+        name: 'raw better-sqlite3 keyset pages on position',
+        async run() {
+          let read = 0;
+          for (let after = 0; ; ) {
+            const rows = rawPage.all(after) as [number, string, number, string][];
+            for (const row of rows) {
+              if (JSON.parse(row[3]) !== null) read++;
+              after = row[0];
+            }
+            if (rows.length < PAGE) break;
+          }
+          if (read < events) throw new Error(`raw pages read ${read} of ${events} events`);
+        },
+      },
+    ],
+    targets: [{ numerator: '@hume/sqlite feed()', denominator: 'raw better-sqlite3 keyset pages on position', min: 0.9 }],
+  };
+  const end = (): string => String(events).padStart(19, '0');
+  const sqliteLive = (name: string, sameStore: boolean, label: string): Contender =>
+    liveLatency(
+      name,
+      async () => {
+        const writer = new SqliteEventStore(file);
+        const reader = sameStore ? writer : new SqliteEventStore(file);
+        const positionWidth = (await firstPosition(reader))?.length ?? 19;
+        return {
+          writer: writer as unknown as FeedStore,
+          reader: reader as unknown as FeedStore,
+          after: end().padStart(positionWidth, '0'),
+          close: async () => {
+            await writer.close();
+            if (reader !== writer) await reader.close();
+          },
+        };
+      },
+      LANES,
+      label,
+    );
+  const live: Scenario = {
+    name: `sqlite feed: live delivery, ${LANES} writers appending (latency from acknowledgement to the reader in the notes)`,
+    unit: 'append',
+    ops: smoke ? 40 : 400,
+    rounds: smoke ? 1 : 3,
+    contenders: [
+      sqliteLive('reader on another connection (PRAGMA data_version, as another process)', false, 'sqlite-live-other'),
+      sqliteLive('reader on the writing store (woken in process)', true, 'sqlite-live-same'),
+    ],
+  };
+  return [catchUp, live];
+}
+
+/** The width of the store's positions, from its first event. */
+async function firstPosition(store: SqliteEventStore): Promise<string | undefined> {
+  for await (const event of store.feed()) return event.position;
+  return undefined;
+}
+
+export default suite;
