@@ -7,6 +7,7 @@ export type { BatchContext, ConsumerOptions, ConsumerStatus, ConsumerStop, Retry
 export { type DecideContext, type HandleOptions, handle } from './handle.js';
 export type { HandleResult } from './handle-result.js';
 export { type PostgresLikeClient, type PostgresLikePool, postgresAdvisoryLock } from './postgres-advisory-lock.js';
+export { type PostgresTablesOptions, postgresTransactions } from './postgres-transactions.js';
 export { type Projection, replay } from './projection.js';
 export type { SnapshotPolicy } from './snapshot-policy.js';
 export { type SqliteLeaseOptions, sqliteLeaseLock } from './sqlite-lease-lock.js';

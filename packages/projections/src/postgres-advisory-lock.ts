@@ -5,6 +5,7 @@ export interface PostgresLikeClient {
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   release(error?: Error | boolean): void;
   on(event: 'error' | 'end', listener: (error?: Error) => void): unknown;
+  off(event: 'error' | 'end', listener: (error?: Error) => void): unknown;
 }
 
 /** The part of a pg `Pool` this package uses. */
@@ -34,24 +35,32 @@ export function postgresAdvisoryLock(pool: PostgresLikePool, options: { readonly
       const client = await pool.connect();
       const lost = new AbortController();
       // A session that ends (killed, dropped) takes its advisory lock with it: the name is lost.
-      client.on('error', () => lost.abort());
-      client.on('end', () => lost.abort());
+      const onEnd = (): void => lost.abort();
+      client.on('error', onEnd);
+      client.on('end', onEnd);
+      const detach = (): void => {
+        client.off('error', onEnd);
+        client.off('end', onEnd);
+      };
       try {
         for (;;) {
           const { rows } = await client.query(`SELECT pg_try_advisory_lock(${keys}) AS locked`, [name]);
           if (rows[0]?.locked === true) break;
           if (!(await pause(pollMs, signal))) {
+            detach();
             client.release();
             return undefined;
           }
         }
       } catch (error) {
+        detach();
         client.release(error instanceof Error ? error : true);
         throw error;
       }
       return {
         lost: lost.signal,
         async release() {
+          detach();
           if (lost.signal.aborted) {
             client.release(true);
             return;

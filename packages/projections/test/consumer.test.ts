@@ -3,7 +3,7 @@ import { MemoryEventStore } from '@hume/memory';
 import { type CheckpointSink, type ConsumerError, consume, storeCheckpoints } from '@hume/projections';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AccountEvent, deposit } from './account.js';
-import { memoryKind, sqliteKind, tempDir } from './stores.js';
+import { memoryKind, postgresKind, sqliteKind, tempDir } from './stores.js';
 
 type Store = EventStore<AccountEvent> & {
   saveCheckpoint(name: string, position: string): Promise<void>;
@@ -32,7 +32,7 @@ function countingSink(store: Store): { sink: CheckpointSink<undefined>; commits:
   };
 }
 
-describe.each([memoryKind, sqliteKind(tempDir())])('a consumer on a $name store', (kind) => {
+describe.each([memoryKind, sqliteKind(tempDir()), postgresKind()])('a consumer on a $name store', (kind) => {
   const open = async (): Promise<Store> => {
     const { store } = await kind.open<AccountEvent>();
     opened.push(store as Store);

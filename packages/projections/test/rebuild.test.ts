@@ -2,7 +2,7 @@ import type { EventStore, FeedEvent } from '@hume/core';
 import { consumeVersioned } from '@hume/projections';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AccountEvent, deposit } from './account.js';
-import { memoryKind, sqliteKind, tempDir } from './stores.js';
+import { memoryKind, postgresKind, sqliteKind, tempDir } from './stores.js';
 
 const opened: EventStore<AccountEvent>[] = [];
 afterEach(async () => {
@@ -17,7 +17,7 @@ const until = async (condition: () => boolean): Promise<void> => {
   }
 };
 
-describe.each([memoryKind, sqliteKind(tempDir())])('a versioned read model on a $name store', (kind) => {
+describe.each([memoryKind, sqliteKind(tempDir()), postgresKind()])('a versioned read model on a $name store', (kind) => {
   it('rebuilds a new version alongside the old one from the start, switches once caught up, and the old one stops', async () => {
     const { store } = await kind.open<AccountEvent>();
     opened.push(store);
