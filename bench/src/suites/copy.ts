@@ -108,6 +108,7 @@ const suite: Suite = {
           recorded_at timestamptz NOT NULL DEFAULT now(), tx xid8 NOT NULL DEFAULT pg_current_xact_id(),
           position bigint NOT NULL GENERATED ALWAYS AS IDENTITY, PRIMARY KEY (stream, seq))`);
         await admin.query(`CREATE INDEX ON ${table} (tx, position)`);
+        await admin.query(`CREATE INDEX ON ${table} (stream COLLATE "C", tx, position)`);
         const chosen = selection(ops, perStream);
         const { events, maxRssBytes } = await runChild(['raw', file, databaseUrl, table, chosen.prefix]);
         if (events !== chosen.events) throw new Error(`raw copied ${events} events, expected ${chosen.events}`);
