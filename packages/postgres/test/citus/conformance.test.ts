@@ -8,7 +8,7 @@ import { TcpProxy } from '../fixtures/tcp-proxy.js';
 
 // The kit on a Citus cluster, on tables distributed by stream (migrate() with citus: true). Every
 // case runs but the global feed's (C13), which the store refuses on distributed tables (C13.11,
-// proved in routing.test.ts).
+// proved in feed.test.ts).
 const grep = /^(?!C13\.)/;
 const schema = schemaName('citus_conformance');
 const pools = new WeakMap<AnyEventStore, { pool: pg.Pool; applicationName: string }>();
