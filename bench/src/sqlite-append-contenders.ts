@@ -5,7 +5,7 @@ import { type AppendResult, checkAppend, type Json, type Seq, UnexpectedSeqError
 import Database from 'better-sqlite3';
 import { lanes, payload } from './lanes.js';
 import type { Contender } from './scenario.js';
-import { createEventsTable, setPragmas } from './sqlite-raw.js';
+import { createEventsTable, NEXT_POSITION, RAW_INSERT, setPragmas } from './sqlite-raw.js';
 
 /**
  * Raw better-sqlite3 running the statement the adapter's fast path runs
@@ -23,7 +23,7 @@ export function rawGuessingAppender(name: string, file: string, synchronous: 'FU
       setPragmas(db, synchronous);
       createEventsTable(db);
       insert = db.prepare(
-        `INSERT INTO hume_events (stream, seq, payload) SELECT ?, ? + 1, ?
+        `INSERT INTO hume_events (stream, seq, position, payload) SELECT ?, ? + 1, ${NEXT_POSITION}, ?
          WHERE (SELECT coalesce(max(seq), 0) FROM hume_events WHERE stream = ?) = ?`,
       );
     },
@@ -43,7 +43,9 @@ export function rawGuessingAppender(name: string, file: string, synchronous: 'FU
  * The append of @hume/sqlite 1.0, copied: an INSERT at the cached seq + 1
  * that the primary key refuses if someone else got there, else BEGIN
  * IMMEDIATE, last seq, INSERT, COMMIT; each append written at once, so
- * concurrent callers never share a commit.
+ * concurrent callers never share a commit. Its INSERT takes the feed
+ * position as today's adapter does (1.0 had no feed), so that the two
+ * differ by the append path only.
  */
 export class SqliteAppend10 {
   readonly #db: Database.Database;
@@ -59,7 +61,7 @@ export class SqliteAppend10 {
     setPragmas(this.#db, synchronous);
     createEventsTable(this.#db);
     this.#lastSeq = this.#db.prepare('SELECT max(seq) FROM hume_events WHERE stream = ?').pluck(true);
-    this.#insert = this.#db.prepare('INSERT INTO hume_events (stream, seq, payload) VALUES (?, ?, ?)');
+    this.#insert = this.#db.prepare(RAW_INSERT);
     this.#begin = this.#db.prepare('BEGIN IMMEDIATE');
     this.#commit = this.#db.prepare('COMMIT');
     this.#rollback = this.#db.prepare('ROLLBACK');

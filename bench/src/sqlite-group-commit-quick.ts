@@ -11,7 +11,7 @@ import { freshStream, payload } from './lanes.js';
 import { runScenario } from './run-scenario.js';
 import type { Contender, Scenario } from './scenario.js';
 import { append10, rawGuessingAppender } from './sqlite-append-contenders.js';
-import { createEventsTable, setPragmas } from './sqlite-raw.js';
+import { createEventsTable, RAW_INSERT, setPragmas } from './sqlite-raw.js';
 
 const ops = Number(process.argv[2] ?? 400);
 const rounds = Number(process.argv[3] ?? 5);
@@ -42,7 +42,7 @@ function rawInsert(name: string, file: string, synchronous: 'FULL' | 'NORMAL'): 
       db = new Database(join(dir, file));
       setPragmas(db, synchronous);
       createEventsTable(db);
-      insert = db.prepare('INSERT INTO hume_events (stream, seq, payload) VALUES (?, ?, ?)');
+      insert = db.prepare(RAW_INSERT);
     },
     async run(n) {
       for (let i = 0; i < n; i++) insert!.run('s', ++seq, JSON.stringify(payload));

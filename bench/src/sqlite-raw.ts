@@ -9,12 +9,23 @@ export function setPragmas(db: SqliteDatabase, synchronous: 'FULL' | 'NORMAL'): 
   db.pragma(`synchronous = ${synchronous}`);
 }
 
-/** The adapter's table, made by hand for the raw side. */
+/**
+ * The adapter's table, made by hand for the raw side: the feed's `position`
+ * column and its unique index included, so that a raw insert maintains the
+ * same index as the adapter's.
+ */
 export function createEventsTable(db: SqliteDatabase): void {
   db.exec(`CREATE TABLE IF NOT EXISTS hume_events (
-    stream TEXT NOT NULL, seq INTEGER NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (stream, seq)
-  ) WITHOUT ROWID`);
+    stream TEXT NOT NULL, seq INTEGER NOT NULL, position INTEGER NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (stream, seq)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX IF NOT EXISTS hume_events_position ON hume_events (position)`);
 }
+
+/** The next feed position, taken inside the insert as the adapter takes it (one seek at the end of the index). */
+export const NEXT_POSITION = '(SELECT coalesce(max(position), 0) + 1 FROM hume_events)';
+
+/** `(stream, seq, payload)`: the plain INSERT a user would write on this table. */
+export const RAW_INSERT = `INSERT INTO hume_events (stream, seq, position, payload) VALUES (?, ?, ${NEXT_POSITION}, ?)`;
 
 /**
  * Writes `count` events to `stream` of a file the adapter created, in one

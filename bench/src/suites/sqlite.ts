@@ -13,7 +13,7 @@ import { freshStream, payload } from '../lanes.js';
 import { BUILD_PEERS, sqlite3Missing } from '../native-peers.js';
 import type { Contender, Notes, Scenario, Suite } from '../scenario.js';
 import { append10, rawGuessingAppender } from '../sqlite-append-contenders.js';
-import { createEventsTable, fillStream, readRawPages, setPragmas } from '../sqlite-raw.js';
+import { createEventsTable, fillStream, RAW_INSERT, readRawPages, setPragmas } from '../sqlite-raw.js';
 
 const pageSize = 512;
 const EMMETT = 'emmett-sqlite';
@@ -204,7 +204,7 @@ function appendManyScenario(ops: number, rounds: number): Scenario {
   const single = '@hume/sqlite 100 awaited appends, full';
   return {
     name: 'sqlite: appendMany of 100 events against 100 awaited appends (synchronous=FULL)',
-    unit: 'event',
+    unit: 'appended event',
     ops,
     rounds,
     contenders: [
@@ -270,7 +270,7 @@ function rawAppender(name: string, file: string, synchronous: 'FULL' | 'NORMAL')
       db = new Database(file);
       setPragmas(db, synchronous);
       createEventsTable(db);
-      insert = db.prepare('INSERT INTO hume_events (stream, seq, payload) VALUES (?, ?, ?)');
+      insert = db.prepare(RAW_INSERT);
     },
     async run(ops) {
       for (let i = 0; i < ops; i++) insert!.run('s', ++seq, JSON.stringify(payload));

@@ -15,8 +15,8 @@ export interface AppendManyLimits {
  * `appendMany` of the SQLite store: checks and serialises the batch with
  * the shared rules (one bad payload refuses it all, nothing stored), then
  * writes it as one pending append, so its events take contiguous seqs in
- * one transaction, or none does; a batch called in the same turn as other
- * appends shares their transaction (group commit) and is never interleaved
+ * one transaction, or none does; a batch called while other appends are written
+ * shares their group's transaction (group commit) and is never interleaved
  * with them, since each pending append is written whole before the next.
  *
  * @example

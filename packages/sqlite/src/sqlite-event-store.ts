@@ -44,8 +44,9 @@ import { SqliteStreams } from './sqlite-streams.js';
  * An event store in a SQLite file, on better-sqlite3. Safe to share one
  * file between stores, threads and processes: an append either inserts at
  * a guessed seq in a statement that checks the guess is still last + 1, or
- * takes SQLite's write lock before it reads the last seq. Appends called in
- * one turn of the event loop share a transaction (group commit). Reads fetch keyset pages
+ * takes SQLite's write lock before it reads the last seq. A lone append is
+ * written at once; appends called while another is being written share the
+ * next transaction (group commit). Reads fetch keyset pages
  * (`seq > ? ORDER BY seq LIMIT ?`), one query per page and no statement
  * held open between them, so a long read never blocks writers.
  *
@@ -123,9 +124,9 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   /**
    * Appends `payload` at the stream's last seq + 1, when `expect` (if given)
    * equals the last seq. Resolves when the event is committed, with the
-   * durability chosen in the options. Appends called in the same turn of
-   * the event loop share one transaction (group commit), each with its own
-   * outcome. Called while a transaction of yours is open on a shared
+   * durability chosen in the options. A lone append is written before this
+   * returns its promise; appends called while another is being written share
+   * the next transaction (group commit), each with its own outcome. Called while a transaction of yours is open on a shared
    * `Database`, the append joins it (see the README's "Transactions").
    *
    * @example

@@ -10,15 +10,20 @@ interface Queued extends PendingAppend {
 }
 
 /**
- * Group commit. better-sqlite3 is synchronous, so an append written at once
- * would always commit alone: two callers could never share a commit, and
- * with `durability: 'full'` each commit costs a sync to disk. Instead,
- * appends are queued and written on `process.nextTick`, which Node runs once
- * the current turn's code and promise callbacks are done: every append
- * called in that turn (8 writers whose previous appends resolved together,
- * say) shares one transaction and one sync. No timer is involved, so a lone
- * caller waits for nothing but its own write. A group of one takes the
- * single-append fast path, the same statements as without grouping.
+ * Group commit. better-sqlite3 is synchronous, so a write is "in flight"
+ * from the moment it is made until its caller has been answered, which
+ * happens in promise callbacks after the code that called it. The first
+ * append goes straight to the database, as a lone caller's must (no timer,
+ * no deferral: its row is written before `append` returns its promise).
+ * Appends called while that write is in flight (in the same synchronous
+ * run of code) queue, and the queue is written as one transaction on
+ * `process.nextTick`. After such a group, the next one waits for
+ * `setImmediate`, which comes after every promise callback: the callers it
+ * answered, who typically append again at once, all join it, so 8 awaiting
+ * writers settle into one transaction (and, with `durability: 'full'`, one
+ * sync) per round. This is the PostgreSQL adapter's design: the first
+ * caller goes at once, callers arriving during a write join the next group.
+ * A group of one takes the single-append fast path.
  *
  * A transaction opened by the caller on a shared `Database` is to the queue
  * what another connection's write lock is to SQLite: the group waits for it
@@ -36,7 +41,10 @@ export class SqliteGroupCommit {
   readonly #writer: SqliteAppendWriter;
   readonly #busyTimeout: number;
   #queue: Queued[] = [];
+  /** A flush of the queue is scheduled (nextTick, setImmediate or a wait for a caller's transaction). */
   #scheduled = false;
+  /** A write made at once has not been answered yet: callers arriving now queue behind it. */
+  #writing = false;
   /** When the queue started waiting for a transaction of the caller's to end. */
   #waitingSince: number | undefined;
 
@@ -46,8 +54,13 @@ export class SqliteGroupCommit {
     this.#busyTimeout = busyTimeout;
   }
 
-  /** Queues an append for the next group; resolves with its own outcome, or rejects with `BACKEND` if its group failed. */
+  /**
+   * Writes the append at once when nothing is queued or being written, else
+   * queues it for the next group; resolves with its own outcome, or rejects
+   * with `BACKEND` if its write failed.
+   */
   enqueue(append: PendingAppend): Promise<AppendOutcome> {
+    if (!this.#scheduled && !this.#writing) return this.#writeAtOnce(append);
     return new Promise((resolve, reject) => {
       this.#queue.push({ ...append, resolve, reject });
       if (!this.#scheduled) {
@@ -71,6 +84,21 @@ export class SqliteGroupCommit {
     }
   }
 
+  #writeAtOnce(append: PendingAppend): Promise<AppendOutcome> {
+    this.#writing = true;
+    // Queued before the caller's continuation, so a lone caller's next append finds the write answered and goes at once too.
+    queueMicrotask(this.#answered);
+    try {
+      return Promise.resolve(this.#writer.writeAlone(append));
+    } catch (error) {
+      return Promise.reject(failed(append, error));
+    }
+  }
+
+  readonly #answered = (): void => {
+    this.#writing = false;
+  };
+
   readonly #flush = (): void => {
     this.#scheduled = false;
     if (this.#queue.length === 0) return;
@@ -79,6 +107,9 @@ export class SqliteGroupCommit {
       return;
     }
     this.#write(this.#take());
+    // The callers just answered append again from their promise callbacks: hold the queue for them.
+    this.#scheduled = true;
+    setImmediate(this.#flush);
   };
 
   #waitForCallerTransaction(): void {
@@ -108,11 +139,13 @@ export class SqliteGroupCommit {
     try {
       outcomes = group.length === 1 ? [this.#writer.writeAlone(group[0]!)] : this.#writer.writeGroup(group);
     } catch (error) {
-      for (const append of group) {
-        append.reject(new BackendError(`append to stream ${JSON.stringify(append.stream)} failed: ${describeCause(error)}`, error));
-      }
+      for (const append of group) append.reject(failed(append, error));
       return;
     }
     for (let i = 0; i < group.length; i++) group[i]!.resolve(outcomes[i]!);
   }
+}
+
+function failed(append: PendingAppend, error: unknown): BackendError {
+  return new BackendError(`append to stream ${JSON.stringify(append.stream)} failed: ${describeCause(error)}`, error);
 }

@@ -45,15 +45,36 @@ async function stored(store: SqliteEventStore, stream: string): Promise<unknown[
 }
 
 describe('group commit', () => {
-  it('puts appends called in one turn, on any streams, into one transaction, each with its own seq', async () => {
+  it('writes a lone append before append() returns, so a lone caller never waits for a group', async () => {
+    const file = newFile();
+    const store = new SqliteEventStore(file, { durability: 'normal' });
+    const reader = new Database(file, { readonly: true });
+    const count = reader.prepare('SELECT count(*) FROM hume_events').pluck();
+    for (let i = 1; i <= 20; i++) {
+      const pending = store.append(i % 2 === 0 ? 'a' : `s-${i}`, { i }, i % 3 === 0 ? null : undefined);
+      // Another connection sees the row committed while the promise is still pending.
+      expect(count.get()).toBe(i);
+      expect((await pending).ok).toBe(true);
+    }
+    const batch = store.appendMany('a', [1, 2, 3]);
+    expect(count.get()).toBe(23);
+    expect(await batch).toEqual({ ok: true, first: 11, seq: 13 });
+    reader.close();
+    await store.close();
+  });
+
+  it('puts the appends called while a write is in flight, on any streams, into one transaction, each with its own seq', async () => {
     const counted = countingTransactions(new Database(newFile()));
     const store = new SqliteEventStore(counted.db);
+    // The first goes to the database at once, alone; the 7 called behind it share the next transaction.
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.append(`s-${i % 4}`, { i })));
-    expect(counted.begun()).toBe(1);
+    expect(counted.begun()).toBe(2);
     expect(results).toEqual(Array.from({ length: 8 }, (_, i) => ({ ok: true, seq: i < 4 ? 1 : 2 })));
     for (let s = 0; s < 4; s++) expect(await stored(store, `s-${s}`)).toEqual([{ i: s }, { i: s + 4 }]);
 
-    // Eight awaiting loops whose appends resolve together call again in one turn: one transaction per round.
+    // Eight awaiting loops, once the store is idle: the first round as above (one alone, seven together), then
+    // their appends, called again as they are answered, wait for one another: one transaction per round.
+    await new Promise((resolve) => setTimeout(resolve, 10));
     const before = counted.begun();
     await Promise.all(
       Array.from({ length: 8 }, async (_, lane) => {
@@ -63,7 +84,7 @@ describe('group commit', () => {
         }
       }),
     );
-    expect(counted.begun() - before).toBe(10);
+    expect(counted.begun() - before).toBe(11);
     await store.close();
   });
 
@@ -92,18 +113,22 @@ describe('group commit', () => {
   it('rejects every append of a group with BACKEND and stores none of them when the database fails one', async () => {
     const db = new Database(newFile());
     const store = new SqliteEventStore(db);
-    // A real failure inside SQLite, raised by the third insert of the group.
+    // A real failure inside SQLite, raised by the second insert of the group.
     db.exec(
       `CREATE TRIGGER refuse BEFORE INSERT ON hume_events WHEN NEW.payload = '"boom"' BEGIN SELECT RAISE(ABORT, 'refused by trigger'); END`,
     );
-    const group = ['a', 'b', 'boom', 'c'].map((payload, i) => store.append(`s-${i}`, payload));
-    const outcomes = await Promise.allSettled(group);
-    for (const outcome of outcomes) {
+    // 'alone' is written at once; the other four, called while it is in flight, form one group.
+    const [alone, ...group] = await Promise.allSettled(
+      ['alone', 'a', 'b', 'boom', 'c'].map((payload, i) => store.append(`s-${i}`, payload)),
+    );
+    expect(alone).toEqual({ status: 'fulfilled', value: { ok: true, seq: 1 } });
+    for (const outcome of group) {
       expect(outcome.status).toBe('rejected');
       expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: 'BACKEND', cause: { message: 'refused by trigger' } });
     }
-    for (let i = 0; i < 4; i++) expect(await stored(store, `s-${i}`)).toEqual([]);
-    expect(await store.append('s-0', 'after')).toEqual({ ok: true, seq: 1 });
+    for (let i = 1; i < 5; i++) expect(await stored(store, `s-${i}`)).toEqual([]);
+    expect(await store.append('s-1', 'after')).toEqual({ ok: true, seq: 1 });
+    expect(await store.append('s-3', 'boom').catch((error: unknown) => error)).toMatchObject({ code: 'BACKEND' });
     db.close();
   });
 

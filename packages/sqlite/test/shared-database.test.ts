@@ -86,25 +86,30 @@ describe('an append inside a transaction of the caller on a shared Database', ()
 
   it('is not taken into the transaction when it was called before the transaction began: it commits on its own after it', async () => {
     const { db, store } = shared();
-    const before = store.append('s', 'called before BEGIN');
+    // The first append is written at once; the second, called while the first is in flight, waits for the next group.
+    const atOnce = store.append('s', 'written at once');
+    const queued = store.append('s', 'called before BEGIN');
     db.exec('BEGIN');
-    expect(await store.append('s', 'inside')).toEqual({ ok: true, seq: 1 });
+    expect(await store.append('s', 'inside')).toEqual({ ok: true, seq: 2 });
     // The queued append waits for the caller's transaction as it would for another connection's lock.
     await new Promise((resolve) => setTimeout(resolve, 20));
     db.exec('ROLLBACK');
-    expect(await before).toEqual({ ok: true, seq: 1 });
-    expect(await seqs(store, 's')).toEqual([1]);
+    expect(await atOnce).toEqual({ ok: true, seq: 1 });
+    expect(await queued).toEqual({ ok: true, seq: 2 });
+    expect(await seqs(store, 's')).toEqual([1, 2]);
     db.close();
   });
 
   it('rejects appends called outside it with BACKEND when it stays open past the busy timeout, storing nothing', async () => {
     const { db, store } = shared({ busyTimeout: 50 });
-    const outside = store.append('s', 'waits');
+    const atOnce = store.append('s', 'written at once');
+    const queued = store.append('s', 'waits');
     db.exec('BEGIN');
-    await expect(outside).rejects.toMatchObject({ code: 'BACKEND', message: expect.stringContaining('busyTimeout (50 ms)') });
+    await expect(queued).rejects.toMatchObject({ code: 'BACKEND', message: expect.stringContaining('busyTimeout (50 ms)') });
     db.exec('COMMIT');
-    expect(await seqs(store, 's')).toEqual([]);
-    expect(await store.append('s', 'after')).toEqual({ ok: true, seq: 1 });
+    expect(await atOnce).toEqual({ ok: true, seq: 1 });
+    expect(await seqs(store, 's')).toEqual([1]);
+    expect(await store.append('s', 'after')).toEqual({ ok: true, seq: 2 });
     db.close();
   });
 });
