@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { types } from 'node:util';
 import { describeValue } from './describe-value.js';
 import { type ArgumentName, InvalidArgumentError } from './invalid-argument-error.js';
+import { stringifyPlainJson } from './stringify-plain-json.js';
 
 /**
  * The deepest nesting of arrays and objects a payload may have. A fixed
@@ -55,6 +56,12 @@ export type SerializedPayload =
  * Proxies, accessor properties, and JSON text larger than `maxBytes`
  * (counted while writing, so a huge payload is refused early, never with a
  * `RangeError`). It never throws.
+ *
+ * Plain data (ordinary objects and dense arrays of this realm, nothing
+ * refused above, an upper bound of its size within `maxBytes`) is proven so
+ * by a walk over its property descriptors and then written by
+ * `JSON.stringify`, about twice as fast as the checking writer; nothing
+ * runs between the two, so the text is still what was checked.
  *
  * @example
  * ```ts
@@ -112,6 +119,9 @@ class Refusal {
  * `path` its index). Shared with the batch check.
  */
 export function serializeArgument(value: unknown, maxBytes: number, argument: ArgumentName, path: Path): SerializedPayload {
+  // Most payloads are plain data: proven so, JSON.stringify writes them several times faster than the writer.
+  const plain = stringifyPlainJson(value, maxBytes, MAX_PAYLOAD_DEPTH);
+  if (plain !== undefined) return plain;
   const writer = new JsonWriter(maxBytes);
   let refusal: Refusal | undefined;
   try {

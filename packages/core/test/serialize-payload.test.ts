@@ -163,6 +163,99 @@ describe('serializePayload', () => {
     });
   });
 
+  describe('takes the JSON.stringify fast path only where it writes what the checked writer writes', () => {
+    it('sees symbol keys and extra array keys even when not enumerable, setter-only accessors and holes', () => {
+      expect(refusal(Object.defineProperty({ a: 1 }, Symbol('hidden'), { value: 1, enumerable: false }))).toBe(
+        'payload must not have symbol keys (JSON drops them)',
+      );
+      expect(refusal({ list: Object.defineProperty([1, 2], 'extra', { value: 1, enumerable: false }) })).toMatch(
+        /^payload\.list must have only indexed elements/,
+      );
+      expect(refusal({ a: Object.defineProperty({}, 'x', { set: () => undefined, enumerable: true }) })).toMatch(
+        /^payload\.a\.x is an accessor property/,
+      );
+      // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+      expect(refusal({ list: [1, , 3] })).toMatch(/^payload\.list has a hole at index 1/);
+    });
+
+    it("refuses a toJSON put on this realm's Object.prototype or Array.prototype, or under Array.prototype", () => {
+      const swapped = { value: () => 'swapped', configurable: true, writable: true };
+      const results: unknown[] = [];
+      for (const proto of [Object.prototype, Array.prototype]) {
+        Object.defineProperty(proto, 'toJSON', swapped);
+        try {
+          results.push(serializePayload({ list: [1] }));
+        } finally {
+          delete (proto as { toJSON?: unknown }).toJSON;
+        }
+      }
+      Object.setPrototypeOf(Array.prototype, Object.create(Object.prototype, { toJSON: swapped }));
+      try {
+        results.push(serializePayload({ list: [1] }));
+      } finally {
+        Object.setPrototypeOf(Array.prototype, Object.prototype);
+      }
+      expect(results.map((result) => (result as { ok: boolean; error?: Error }).error?.message)).toEqual([
+        expect.stringMatching(/^payload inherits a toJSON method/),
+        expect.stringMatching(/^payload\.list inherits a toJSON method/),
+        expect.stringMatching(/^payload\.list inherits a toJSON method/),
+      ]);
+      expect(serializePayload({ list: [1] })).toEqual({ ok: true, json: '{"list":[1]}', bytes: 12 });
+    });
+
+    it('never lets JSON.stringify build more than maxBytes: a shared subtree 2^40 times over is refused by size', () => {
+      let shared: unknown = 'x'.repeat(10_000);
+      for (let i = 0; i < 40; i++) shared = [shared, shared];
+      expect(refusal({ shared })).toMatch(/^payload must be at most 16777216 bytes/);
+      // Past the walk's upper bound (six bytes a code unit), the writer decides, and accepts what fits.
+      const long = { s: 'a'.repeat(3 << 20) };
+      expect(serializePayload(long)).toEqual({ ok: true, json: JSON.stringify(long), bytes: (3 << 20) + 8 });
+    });
+
+    it('refuses random payloads with one trap hidden at a random place, running none of it', () => {
+      let state = 11;
+      const next = (n: number): number => {
+        state = (state * 1103515245 + 12345) % 2 ** 31;
+        return state % n;
+      };
+      let ran = 0;
+      const handler = {
+        get: () => {
+          ran++;
+          return undefined;
+        },
+      };
+      const trapValues = (): unknown[] => [Number.NaN, 10n, '\uD800', new Date(0), new Proxy({}, handler), undefined, () => 1];
+      const build = (depth: number, containers: object[]): unknown => {
+        const kind = depth > 3 ? next(3) : next(5);
+        if (kind === 0) return next(100);
+        if (kind === 1) return `text ${next(1000)} é`;
+        if (kind === 2) return next(2) === 0 ? null : true;
+        const container = kind === 3 ? Array.from({ length: next(4) }, () => build(depth + 1, containers)) : {};
+        if (kind === 4)
+          for (let i = next(4); i > 0; i--) (container as Record<string, unknown>)[`k${next(50)}`] = build(depth + 1, containers);
+        containers.push(container);
+        return container;
+      };
+      for (let i = 0; i < 600; i++) {
+        const containers: object[] = [];
+        const root = [build(0, containers)];
+        containers.push(root);
+        const target = containers[next(containers.length)] as object;
+        const trap = next(5);
+        if (trap === 0) Object.defineProperty(target, Array.isArray(target) ? target.length : 'g', { get: () => ran++, enumerable: true });
+        else if (trap === 1) Object.defineProperty(target, Array.isArray(target) ? 'extra' : Symbol('s'), { value: 1, enumerable: false });
+        else if (trap === 2) Object.defineProperty(target, 'toJSON', { value: () => ran++, enumerable: next(2) === 0 });
+        else if (trap === 3 && Array.isArray(target)) target.length += 1;
+        else if (Array.isArray(target)) target.push(trapValues()[next(7)]);
+        else (target as Record<string, unknown>).trap = trapValues()[next(7)];
+        const result = serializePayload(root);
+        expect(result.ok, `trap ${trap} in ${containers.indexOf(target)}`).toBe(false);
+      }
+      expect(ran).toBe(0);
+    });
+  });
+
   describe('counts UTF-8 bytes of the JSON text against maxBytes', () => {
     it('accepts exactly maxBytes and refuses one byte more, counting multi-byte characters and escapes', () => {
       const max = MIN_MAX_PAYLOAD_BYTES;
