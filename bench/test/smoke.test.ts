@@ -50,7 +50,7 @@ test('a smoke run measures every contender of every scenario, Emmett included (E
   expect(code, stderr).toBe(0);
   const run = JSON.parse(readFileSync(json, 'utf8')) as Run;
   const suites = new Set(run.results.map((result) => result.name.split(':')[0]));
-  expect([...suites].sort()).toEqual(['core', 'memory', 'postgres', 'sqlite']);
+  expect([...suites].sort()).toEqual(['core', 'memory', 'postgres', 'postgres feed', 'projections', 'sqlite', 'sqlite feed']);
   const names = run.results.flatMap((result) => result.contenders.map((contender) => contender.name));
   expect(names.some((name) => name.startsWith('emmett-postgresql'))).toBe(true);
   expect(names.some((name) => name.startsWith('emmett-sqlite'))).toBe(sqlite3Loads());
