@@ -6,10 +6,10 @@ import { afterAll, beforeAll } from 'vitest';
 import { databaseUrl, migratedStore, newPool, schemaName, terminateSessions } from '../database.js';
 import { TcpProxy } from '../fixtures/tcp-proxy.js';
 
-// The kit on a Citus cluster, on tables distributed by stream (migrate() with citus: true). Every
-// case runs but the global feed's (C13), which the store refuses on distributed tables (C13.11,
-// proved in feed.test.ts).
-const grep = /^(?!C13\.)/;
+// The kit on a Citus cluster, on tables distributed by stream (migrate() with citus: true). The
+// store refuses the global feed on distributed tables (C13.11, proved in feed.test.ts), so the
+// kit gets the store as it is there: every method but feed() (and feedLag()), which makes it skip
+// the feed's cases (C13) and take the other cases' paths for a store without a feed.
 const schema = schemaName('citus_conformance');
 const pools = new WeakMap<AnyEventStore, { pool: pg.Pool; applicationName: string }>();
 let storeCounter = 0;
@@ -18,11 +18,20 @@ beforeAll(async () => {
   await (await migratedStore(schema, { citus: true })).close();
 });
 
+/** Every method of `store` but the feed's, bound to it (its private fields need the store itself as `this`). */
+function withoutFeed(store: PostgresEventStore): AnyEventStore {
+  const methods = Object.getOwnPropertyNames(PostgresEventStore.prototype).filter(
+    (name) => name !== 'constructor' && name !== 'feed' && name !== 'feedLag',
+  );
+  const target = store as unknown as Record<string, (...args: unknown[]) => unknown>;
+  return Object.fromEntries(methods.map((name) => [name, target[name]?.bind(store)])) as unknown as AnyEventStore;
+}
+
 /** A store on a pool of its own, whose sessions carry a name of their own so they can be killed. */
-function pooledStore(config: pg.PoolConfig = {}): PostgresEventStore {
+function pooledStore(config: pg.PoolConfig = {}): AnyEventStore {
   const applicationName = `hume-citus-conformance-${process.pid}-${++storeCounter}`;
   const pool = newPool({ max: 12, application_name: applicationName, ...config });
-  const store = new PostgresEventStore(pool, { schema, citus: true });
+  const store = withoutFeed(new PostgresEventStore(pool, { schema, citus: true }));
   pools.set(store, { pool, applicationName });
   return store;
 }
@@ -52,16 +61,20 @@ describeEventStore(
       options: { url: databaseUrl, schema, citus: true },
     }),
   },
-  { grep },
+  {},
 );
 
-describeEventStore('@hume/postgres on Citus owning its pool', () => new PostgresEventStore(databaseUrl, { schema, citus: true }), {
-  grep: /^C[12]\.[1-4]|^C8\.[13]/,
-});
+describeEventStore(
+  '@hume/postgres on Citus owning its pool',
+  () => withoutFeed(new PostgresEventStore(databaseUrl, { schema, citus: true })),
+  {
+    grep: /^C[12]\.[1-4]|^C8\.[13]/,
+  },
+);
 
 describeEventStore(
   '@hume/postgres on Citus with 7-event pages',
-  () => new PostgresEventStore(databaseUrl, { schema, citus: true, readPageSize: 7 }),
+  () => withoutFeed(new PostgresEventStore(databaseUrl, { schema, citus: true, readPageSize: 7 })),
   { grep: /^C4\./ },
 );
 
