@@ -196,8 +196,10 @@ class ConsumerRun<P extends JsonShaped<P>, Tx> {
 
   async #commit(sink: CheckpointSink<Tx>, batch: readonly FeedEvent<P>[], attempt: number): Promise<void> {
     const last = batch.at(-1) as FeedEvent<P>;
+    const { filter, handler } = this.#options;
+    const selected = filter ? batch.filter(filter) : batch;
     await sink.commit(this.#options.name, last.position, async (transaction) => {
-      await this.#options.handler(batch, { transaction, attempt });
+      if (selected.length > 0) await handler(selected, { transaction, attempt });
     });
     this.#position = last.position;
     this.#applied += batch.length;
@@ -209,6 +211,10 @@ class ConsumerRun<P extends JsonShaped<P>, Tx> {
     if (invalid) return { problem: invalid };
     if (typeof handler !== 'function')
       return { problem: new InvalidArgumentError('options', `must be a function (got ${describeValue(handler)})`, '.handler') };
+    const { filter } = this.#options;
+    if (filter !== undefined && typeof filter !== 'function') {
+      return { problem: new InvalidArgumentError('options', `must be a function (got ${describeValue(filter)})`, '.filter') };
+    }
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
       return { problem: new InvalidArgumentError('options', `must be a positive integer (got ${describeValue(batchSize)})`, '.batchSize') };
     }

@@ -25,6 +25,11 @@ export interface ConsumerOptions<P = Json, Tx = undefined> {
   readonly handler: (events: readonly FeedEvent<P>[], context: BatchContext<Tx>) => void | Promise<void>;
   /** Only the events of streams whose names start with it (the feed's `prefix`). */
   readonly prefix?: string;
+  /**
+   * Only the events it accepts reach the handler (by event type, say); the others are passed over and
+   * the checkpoint moves past them all the same. A batch left empty is not given to the handler.
+   */
+  readonly filter?: (event: FeedEvent<P>) => boolean;
   /** At most this many events per batch and per checkpoint. Default 100. */
   readonly batchSize?: number;
   /** Keep waiting for new events once caught up (default), or stop there. */

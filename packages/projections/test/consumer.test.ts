@@ -89,6 +89,29 @@ describe.each([memoryKind, sqliteKind(tempDir()), postgresKind()])('a consumer o
     expect(seen).toEqual(['acc-1#6', 'acc-1#7', 'acc-1#8']);
   });
 
+  it('filter passes events over by type, and the checkpoint moves past them all the same', async () => {
+    const store = await open();
+    await fill(store, ['acc-1'], 3);
+    await store.append('acc-1', { type: 'withdrawn', id: 'w', amount: 1 });
+    await fill(store, ['acc-2'], 2);
+    const seen: string[] = [];
+    const stop = await consume(store, {
+      name: 'withdrawals',
+      live: false,
+      batchSize: 2,
+      filter: (event) => event.payload.type === 'withdrawn',
+      handler: (events) => {
+        seen.push(...events.map(key));
+      },
+    }).done;
+    expect(seen).toEqual(['acc-1#4']);
+    expect(stop.applied).toBe(6);
+    expect(await store.loadCheckpoint('withdrawals')).toBe(stop.position);
+    await expect(consume(store, { name: 'n', handler: () => undefined, filter: 'x' as never }).done).rejects.toThrow(
+      /^options\.filter must be a function/,
+    );
+  });
+
   it('live: applies events as they come, says when it is caught up, shows no lag then, and stops on abort', async () => {
     const store = await open();
     await fill(store, ['acc-1'], 3);
