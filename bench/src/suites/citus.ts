@@ -77,7 +77,8 @@ async function roundTrips(url: string, length: number): Promise<Notes> {
     'worker round trips per append': await count(100, () => store.append(`${stream}-a`, payload)),
     'per append with expect': await count(100, (i) => store.append(`${stream}-b`, payload, i)),
     'per appendMany of 10': await count(20, () => store.appendMany(`${stream}-c`, Array(10).fill(payload))),
-    [`per read of one page (${page} events)`]: await count(20, async () => {
+    // A read of the last `page` events queries twice: the full page, then the empty page after it that ends the read.
+    [`per read of the last ${page} events (2 page queries)`]: await count(20, async () => {
       for await (const _ of store.events('long', length - page));
     }),
   };
