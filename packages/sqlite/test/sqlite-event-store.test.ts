@@ -304,7 +304,8 @@ describe('options', () => {
     expect(await collect(a.events('s'))).toEqual([{ seq: 1, payload: 'from a' }]);
     const db = new Database(file);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[]).join(',');
-    expect(tables).toBe('a_events,a_schema,b_events,b_schema');
+    // Each prefix's own tables, the snapshot and checkpoint ones (C14, C15) included.
+    expect(tables).toBe('a_checkpoints,a_events,a_schema,a_snapshots,b_checkpoints,b_events,b_schema,b_snapshots');
     db.close();
     await a.close();
     await b.close();
