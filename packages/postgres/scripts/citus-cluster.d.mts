@@ -16,8 +16,11 @@ export interface CitusCluster {
   stop(): Promise<void>;
 }
 
-/** The folder of the shared install.sh and cluster.sh; throws when none is found. */
-export function citusScripts(): string;
+/** Where the shared scripts are looked for, in order: $HUME_CITUS_SCRIPTS, <repo>/../shared/citus, /work/shared/citus. */
+export function citusScriptPlaces(): string[];
+
+/** The first of `places` (default {@link citusScriptPlaces}) holding install.sh and cluster.sh; throws, naming each place tried, when none does. */
+export function citusScripts(places?: readonly string[]): string;
 
 /** Installs Citus through the shared install.sh when it is missing. */
 export function ensureCitus(): void;

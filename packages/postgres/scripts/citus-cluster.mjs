@@ -15,11 +15,16 @@ const bin = '/usr/lib/postgresql/15/bin';
 const citusLibrary = '/usr/lib/postgresql/15/lib/citus.so';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** The folder of the shared `install.sh` and `cluster.sh`. Throws, naming every place tried, when none has them. */
-export function citusScripts() {
-  const tried = [process.env.HUME_CITUS_SCRIPTS, join(repo, '..', 'shared', 'citus'), '/work/shared/citus'].filter(
+/** The places the shared scripts are looked for, in order. */
+export function citusScriptPlaces() {
+  return [process.env.HUME_CITUS_SCRIPTS, join(repo, '..', 'shared', 'citus'), '/work/shared/citus'].filter(
     (folder) => typeof folder === 'string' && folder !== '',
   );
+}
+
+/** The folder of the shared `install.sh` and `cluster.sh`. Throws, naming every place tried, when none has them. */
+export function citusScripts(places = citusScriptPlaces()) {
+  const tried = places;
   const found = tried.find((folder) => existsSync(join(folder, 'cluster.sh')) && existsSync(join(folder, 'install.sh')));
   if (found === undefined) {
     throw new Error(`no Citus scripts (install.sh and cluster.sh) in any of: ${tried.join(', ')}; set HUME_CITUS_SCRIPTS to their folder`);
