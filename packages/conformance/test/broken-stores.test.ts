@@ -185,6 +185,7 @@ describe('the kit catches broken stores', () => {
     expect(report.cases.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
     expect(report.cases.filter((c) => c.status === 'skip').map((c) => c.id)).toEqual([
       'C1.5-histories-across-processes-keep-every-clause',
+      'C2.5-appends-racing-from-several-processes-succeed-or-conflict',
       'C8.5-acknowledged-appends-survive-a-killed-writer',
     ]);
     expect(report.ok).toBe(true);
@@ -211,6 +212,15 @@ describe('the kit catches broken stores', () => {
     const report = await runConformance(fileTarget({ tornWrites: true }), { ...options, grep: '^C8\\.5-acknowledged' });
     expect(report.cases.map((c) => [c.id, c.status])).toEqual([['C8.5-acknowledged-appends-survive-a-killed-writer', 'fail']]);
     expect(report.cases[0]?.message).toMatch(/a stored line is not JSON|payload at seq/);
+  });
+
+  it.each([
+    ['reads the last seq outside its lock', { lastSeqOutsideLock: true }],
+    ['waits 2 ms for its lock', { lockWaitMs: 2 }],
+  ])('catches a store on files that %s, by the race across processes', { timeout: 60_000 }, async (_, quirks) => {
+    const report = await runConformance(fileTarget(quirks), { ...options, grep: '^C2\\.5-appends-racing' });
+    expect(report.cases.map((c) => [c.id, c.status])).toEqual([['C2.5-appends-racing-from-several-processes-succeed-or-conflict', 'fail']]);
+    expect(report.cases[0]?.message).toMatch(/racing appends failed instead of succeeding or conflicting/);
   });
 
   it.each(expectedCatches)('catches a store that %s, by %j', { timeout: 120_000 }, async (quirk, ids) => {

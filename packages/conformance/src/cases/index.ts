@@ -20,6 +20,7 @@ import { payloadCases } from './payload-cases.js';
 import { payloadSizeCases } from './payload-size-cases.js';
 import { payloadTrapCases } from './payload-trap-cases.js';
 import { processCases } from './process-cases.js';
+import { raceCases } from './race-cases.js';
 import { readCases } from './read-cases.js';
 import { readMemoryCases } from './read-memory-cases.js';
 import { snapshotCases } from './snapshot-cases.js';
@@ -49,6 +50,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...historyCases,
     ...fuzzCases,
     ...processCases,
+    ...raceCases,
     ...faultCases,
     ...closeCases,
     ...batchCases,
