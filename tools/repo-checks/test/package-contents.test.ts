@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe.each(publishedPackages())('the tarball of $name', ({ name, folder }) => {
-  it('holds only dist, its bins, README.md, LICENSE, contract.md and package.json, and every file its README links to', async () => {
+  it('holds only dist, its bins, README.md, LICENSE, contract.md (scaling.md for @hume/postgres) and package.json, and every file its README links to', async () => {
     const before = new Set(await readdir(destination));
     await run('pnpm', ['pack', '--pack-destination', destination], { cwd: folder });
     const tarball = (await readdir(destination)).find((file) => !before.has(file));
@@ -33,7 +33,7 @@ describe.each(publishedPackages())('the tarball of $name', ({ name, folder }) =>
       .split('\n')
       .map((file) => file.replace(/^package\//, ''));
     expect(
-      files.filter((file) => !/^(dist\/.+\.(js|d\.ts)|bin\/[\w-]+\.js|README\.md|LICENSE|contract\.md|package\.json)$/.test(file)),
+      files.filter((file) => !/^(dist\/.+\.(js|d\.ts)|bin\/[\w-]+\.js|README\.md|LICENSE|contract\.md|scaling\.md|package\.json)$/.test(file)),
     ).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts']));
     const readme = readFileSync(join(folder, 'README.md'), 'utf8');
