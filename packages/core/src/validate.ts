@@ -6,8 +6,10 @@ export type ValidateResult = { readonly ok: true } | { readonly ok: false; reado
 
 /**
  * Checks that `candidate` has the contract's functions: `append` and
- * `events`, and, when present, the optional `appendMany` and `close`. It
- * looks at shape only; behaviour is what `@hume/conformance` checks.
+ * `events`, and `close` when present. A capability of 1.1 (`appendMany`,
+ * `feed`, …) is declared by a method of its name; a field of that name that
+ * is not a function does not declare it and is not refused. It looks at
+ * shape only; behaviour is what `@hume/conformance` checks.
  *
  * @example
  * ```ts
@@ -25,20 +27,12 @@ export function validate(candidate: unknown): ValidateResult {
       if (store[name] === undefined) problems.push(`${name} is missing`);
       else if (typeof store[name] !== 'function') problems.push(`${name} must be a function (got ${typeof store[name]})`);
     }
-    // Optional members: a store declares a capability by having the method.
-    for (const name of [
-      'appendMany',
-      'close',
-      'feed',
-      'streams',
-      'saveSnapshot',
-      'loadSnapshot',
-      'saveCheckpoint',
-      'loadCheckpoint',
-    ] as const) {
-      if (store[name] !== undefined && typeof store[name] !== 'function') {
-        problems.push(`${name} must be a function when present (got ${typeof store[name]})`);
-      }
+    // `close` is 1.0's optional member: there, it must be a function. The capabilities of 1.1
+    // (appendMany, feed, streams, snapshots, checkpoints) are declared by a method of that name;
+    // anything else under such a name is a 1.0 store's own field (a Map named `streams`, say),
+    // which must not stop a 1.0 store from conforming: it just does not declare the capability.
+    if (store.close !== undefined && typeof store.close !== 'function') {
+      problems.push(`close must be a function when present (got ${typeof store.close})`);
     }
   }
   return problems.length === 0 ? { ok: true } : { ok: false, error: new InvalidModuleError(problems) };
