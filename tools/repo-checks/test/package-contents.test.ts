@@ -33,7 +33,9 @@ describe.each(publishedPackages())('the tarball of $name', ({ name, folder }) =>
       .split('\n')
       .map((file) => file.replace(/^package\//, ''));
     expect(
-      files.filter((file) => !/^(dist\/.+\.(js|d\.ts)|bin\/[\w-]+\.js|README\.md|LICENSE|contract\.md|scaling\.md|package\.json)$/.test(file)),
+      files.filter(
+        (file) => !/^(dist\/.+\.(js|d\.ts)|bin\/[\w-]+\.js|README\.md|LICENSE|contract\.md|scaling\.md|package\.json)$/.test(file),
+      ),
     ).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts']));
     const readme = readFileSync(join(folder, 'README.md'), 'utf8');
