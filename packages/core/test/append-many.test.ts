@@ -121,6 +121,6 @@ describe('validate and appendMany', () => {
     // A 1.0 store keeps its streams in a Map named `streams`: it conforms, and declares no capability.
     const legacy = { ...base, streams: new Map(), feed: [], appendMany: {} };
     expect(validate(legacy)).toEqual({ ok: true });
-    await expect(appendMany(legacy, 's', [1])).rejects.toThrow(TypeError);
+    await expect(appendMany(legacy as never, 's', [1])).rejects.toThrow(TypeError);
   });
 });
