@@ -9,6 +9,7 @@ import {
   StoreClosedError,
 } from '@hume/core';
 import { describeCause } from './open-sqlite-database.js';
+import { prefixUpperBound } from './prefix-upper-bound.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import type { SqliteTables } from './sqlite-schema.js';
 
@@ -27,8 +28,8 @@ const PAGE_CHARACTERS = 4 << 20;
  */
 export const SQLITE_FEED_POLL_MS = 25;
 
-/** A feed row as the page statements return it in raw mode. */
-type FeedRow = [position: number, stream: string, seq: number, payload: string];
+/** A feed row as the page statements return it in raw mode; `stream` is null in the prefix page's high-mark row. */
+type FeedRow = [position: number, stream: string | null, seq: number, payload: string];
 
 /**
  * The SQLite store's global feed (clause C13). Appends take the write lock
@@ -36,6 +37,13 @@ type FeedRow = [position: number, stream: string, seq: number, payload: string];
  * transaction, so positions are given in commit order: when a reader sees a
  * position, every smaller one is committed already, and nothing can commit
  * behind it. A rolled-back append takes its position back with it.
+ *
+ * A feed filtered by prefix tests names on the position index, so two
+ * things keep a sparse prefix from rescanning the whole table: a feed from
+ * the start begins at the prefix's first position (one range of the primary
+ * key), and each feed remembers how far its scans went through positions
+ * that did not match, so a live feed woken by other streams' appends reads
+ * only what is new.
  *
  * Live feeds of this store are woken by its own appends at once, and by
  * other connections' (other stores on the file, other processes) through
@@ -52,6 +60,7 @@ export class SqliteFeed<P> {
   readonly #db: SqliteDatabase;
   readonly #page: SqliteStatement;
   readonly #prefixPage: SqliteStatement;
+  readonly #prefixStart: SqliteStatement;
   readonly #dataVersion: SqliteStatement;
   readonly #pageSize: number;
   readonly #isClosed: () => boolean;
@@ -70,9 +79,15 @@ export class SqliteFeed<P> {
     this.#page = prepare(`SELECT position, stream, seq, payload FROM ${tables.events} WHERE position > ? ORDER BY position LIMIT ?`).raw(
       true,
     );
+    // The last row, with a null stream, is the largest position in the same snapshot: when the page
+    // comes back short, every position up to it was scanned.
     this.#prefixPage = prepare(
-      `SELECT position, stream, seq, payload FROM ${tables.events} WHERE position > ? AND substr(stream, 1, ?) = ? ORDER BY position LIMIT ?`,
+      `SELECT position, stream, seq, payload FROM (
+         SELECT position, stream, seq, payload FROM ${tables.events} WHERE position > ? AND substr(stream, 1, ?) = ? ORDER BY position LIMIT ?
+       ) UNION ALL SELECT max(position), NULL, NULL, NULL FROM ${tables.events}`,
     ).raw(true);
+    // Within a stream positions grow with seq, so the first position of a prefix is one range scan of the key.
+    this.#prefixStart = prepare(`SELECT min(position) FROM ${tables.events} WHERE stream >= ? AND stream < ?`).pluck(true);
     this.#dataVersion = prepare('PRAGMA data_version').pluck(true);
   }
 
@@ -90,9 +105,11 @@ export class SqliteFeed<P> {
   /** A feed after `after`, as `EventStore.feed` gives it. */
   read(after: string | undefined, options: FeedOptions | undefined): AsyncIterableIterator<FeedEvent<P>, undefined> {
     const failure = this.#isClosed() ? new StoreClosedError('feed') : checkFeed(after, options, isPosition);
-    const prefix = options?.prefix ?? '';
+    // A bad prefix fails the first next(), before any page is read.
+    const prefix = failure === undefined ? (options?.prefix ?? '') : '';
+    const scan: PrefixScan = { prefix, upperBound: prefix === '' ? undefined : prefixUpperBound(prefix), scanned: 0 };
     const source: FeedSource<P> = {
-      readPage: (from, limit) => this.#readPage(from === undefined ? 0 : Number(from), limit, prefix),
+      readPage: (from, limit) => this.#readPage(from === undefined ? undefined : Number(from), limit, scan),
       version: () => this.#notifier.version,
       waitForChange: (seen, signal) => this.#wait(seen, signal),
     };
@@ -105,23 +122,47 @@ export class SqliteFeed<P> {
     this.#notifier.close();
   }
 
-  #readPage(after: number, limit: number, prefix: string): FeedEvent<P>[] {
+  #readPage(from: number | undefined, limit: number, scan: PrefixScan): FeedEvent<P>[] {
     if (this.#isClosed()) throw new StoreClosedError('feed');
+    let after = from ?? 0;
     try {
-      const rows = (
-        prefix === '' ? this.#page.iterate(after, limit) : this.#prefixPage.iterate(after, [...prefix].length, prefix, limit)
-      ) as IterableIterator<FeedRow>;
-      const events: FeedEvent<P>[] = [];
-      let characters = 0;
-      for (const [position, stream, seq, payload] of rows) {
-        events.push({ position: String(position).padStart(WIDTH, '0'), stream, seq, payload: JSON.parse(payload) as P });
-        characters += payload.length;
-        if (characters >= PAGE_CHARACTERS) break; // leaving the loop resets the statement
+      if (scan.prefix === '') return this.#collect(this.#page.iterate(after, limit) as IterableIterator<FeedRow>, limit).events;
+      if (from === undefined && scan.upperBound !== undefined) {
+        const first = this.#prefixStart.get(scan.prefix, scan.upperBound) as number | null;
+        if (first === null) return [];
+        after = first - 1;
       }
+      after = Math.max(after, scan.scanned);
+      const rows = this.#prefixPage.iterate(after, [...scan.prefix].length, scan.prefix, limit) as IterableIterator<FeedRow>;
+      const { events, scannedTo } = this.#collect(rows, limit);
+      // Inside a transaction the caller opened, what was scanned may still roll back and its positions be given again.
+      if (scannedTo !== undefined && !this.#db.inTransaction) scan.scanned = Math.max(scan.scanned, scannedTo);
       return events;
     } catch (error) {
       throw new BackendError(`reading the feed after position ${after} failed: ${describeCause(error)}`, error);
     }
+  }
+
+  /**
+   * The events of a page's rows, and how far the scan went when the page
+   * came back short (the high-mark row), so that nothing up to it needs
+   * scanning again.
+   */
+  #collect(rows: IterableIterator<FeedRow>, limit: number): { events: FeedEvent<P>[]; scannedTo: number | undefined } {
+    const events: FeedEvent<P>[] = [];
+    let characters = 0;
+    let highMark: number | undefined;
+    for (const [position, stream, seq, payload] of rows) {
+      if (stream === null) {
+        highMark = position;
+        continue;
+      }
+      events.push({ position: String(position).padStart(WIDTH, '0'), stream, seq, payload: JSON.parse(payload) as P });
+      characters += payload.length;
+      if (characters >= PAGE_CHARACTERS) break; // leaving the loop resets the statement
+    }
+    const short = events.length < limit && characters < PAGE_CHARACTERS;
+    return { events, scannedTo: short && highMark !== null ? highMark : undefined };
   }
 
   async #wait(seen: number, signal: AbortSignal | undefined): Promise<void> {
@@ -161,6 +202,13 @@ export class SqliteFeed<P> {
       return Number.NaN;
     }
   }
+}
+
+/** A prefix feed's filter and how far its scans have gone through positions that did not match. */
+interface PrefixScan {
+  readonly prefix: string;
+  readonly upperBound: string | undefined;
+  scanned: number;
 }
 
 function isPosition(position: string): boolean {

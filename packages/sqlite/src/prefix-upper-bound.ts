@@ -1,0 +1,24 @@
+/**
+ * The smallest string above every string that starts with `prefix`, in
+ * SQLite's BINARY order (UTF-8 bytes, which is code point order): the
+ * prefix with its last code point below U+10FFFF raised by one and what
+ * follows it dropped. `undefined` when every code point is U+10FFFF, as no
+ * string is then above them all.
+ *
+ * @example
+ * ```ts
+ * prefixUpperBound('cart-'); // 'cart.'
+ * prefixUpperBound('a\u{10FFFF}'); // 'b'
+ * ```
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const codePoints = [...prefix].map((character) => character.codePointAt(0) as number);
+  for (let index = codePoints.length - 1; index >= 0; index--) {
+    const codePoint = codePoints[index] as number;
+    if (codePoint === 0x10ffff) continue;
+    // Surrogates are not characters: past U+D7FF comes U+E000.
+    const next = codePoint === 0xd7ff ? 0xe000 : codePoint + 1;
+    return String.fromCodePoint(...codePoints.slice(0, index), next);
+  }
+  return undefined;
+}
