@@ -4,7 +4,6 @@ import {
   BackendError,
   type CheckpointStorage,
   checkEvents,
-  cutPage,
   type Event,
   type EventPage,
   type EventStore,
@@ -25,33 +24,22 @@ import {
   type StreamsOptions,
   UnexpectedSeqError,
 } from '@hume/core';
-import pg, { type Pool } from 'pg';
-import { encodingProblem, encodingQuery } from './check-encoding.js';
+import type { Pool } from 'pg';
 import type { MigrateResult } from './migrate-result.js';
-import { parseSeq } from './parse-seq.js';
 import { appendMany, citusGroupLimits, groupLimits, type MAX_APPEND_MANY_EVENTS } from './postgres-append-many.js';
 import type { CapabilityQuery } from './postgres-capability-query.js';
 import { PostgresCheckpoints } from './postgres-checkpoints.js';
 import { commitUnitsWith } from './postgres-commit-units.js';
-import { backoff, isConnectionLost, isRetryable, MAX_RETRIES, sqlState } from './postgres-failure.js';
 import { PostgresFeed } from './postgres-feed.js';
 import type { FeedLag } from './postgres-feed-lag.js';
 import { GroupCommit, type UnitOutcome } from './postgres-group-commit.js';
-import { ownPoolOptions, type PostgresOptions, type ResolvedOptions, resolveOptions } from './postgres-options.js';
+import { type PostgresOptions, type ResolvedOptions, resolveOptions } from './postgres-options.js';
 import { PostgresSnapshots } from './postgres-snapshots.js';
-import { namedStatement, type Statement, type Statements, statementsFor } from './postgres-statements.js';
-import { parseStreamsPage, streamsPageStatement, streamsPageValues } from './postgres-streams.js';
-import { rawTypes } from './raw-types.js';
+import { describeFailure, PostgresStatementRunner, type Row } from './postgres-statement-runner.js';
+import { namedStatement, type Statements, statementsFor } from './postgres-statements.js';
+import { readStreamsPage, streamsPageStatement } from './postgres-streams.js';
+import { readPostgresPage } from './read-postgres-page.js';
 import { runMigrations } from './run-migrations.js';
-import { runStatement, StatementFailure } from './run-statement.js';
-
-type Row = (string | null)[];
-
-/** What a statement returned: its rows, and how many rows it wrote or read (the command tag's count, if it had one). */
-interface Outcome {
-  readonly rows: Row[];
-  readonly rowCount: number | null;
-}
 
 /**
  * A Hume event store on PostgreSQL. Each append is one statement and one
@@ -77,63 +65,33 @@ interface Outcome {
 export class PostgresEventStore<P extends JsonShaped<P> = Json>
   implements EventStore<P>, StreamListing, SnapshotStorage, CheckpointStorage
 {
-  readonly #pool: Pool;
-  readonly #ownsPool: boolean;
+  readonly #db: PostgresStatementRunner;
   readonly #options: ResolvedOptions;
   readonly #sql: Statements;
   readonly #group: GroupCommit;
-  /** Every call in flight (appends, pages of reads, migrations): `close()` waits for them to settle. */
-  readonly #calls = new Set<Promise<unknown>>();
   readonly #feed: PostgresFeed<P>;
   #closing: Promise<void> | undefined;
-  /** Once the database is known to be UTF8 (`migrate()` or the first statement checked it). */
-  #utf8 = false;
-  #utf8Check: Promise<void> | undefined;
   readonly #snapshots: PostgresSnapshots;
   readonly #checkpoints: PostgresCheckpoints;
 
   constructor(pool: Pool | string, options: PostgresOptions = {}) {
     this.#options = resolveOptions(options);
     this.#sql = statementsFor(this.#options);
-    const query: CapabilityQuery = (operation, statement, values, readOnly) => this.#query(operation, statement, values, readOnly);
+    const query: CapabilityQuery = (operation, statement, values, readOnly) => this.#db.query(operation, statement, values, readOnly);
     this.#snapshots = new PostgresSnapshots(this.#options, query);
     this.#checkpoints = new PostgresCheckpoints(this.#options, query);
-    if (typeof pool === 'string') {
-      const { connectionTimeoutMs, statementTimeoutMs, keepAliveDelayMs } = this.#options;
-      this.#pool = new pg.Pool({
-        connectionString: pool,
-        connectionTimeoutMillis: connectionTimeoutMs,
-        statement_timeout: statementTimeoutMs,
-        keepAlive: keepAliveDelayMs > 0,
-        keepAliveInitialDelayMillis: keepAliveDelayMs,
-      });
-      // An idle connection the server closes is dropped by the pool; without a listener the
-      // 'error' it emits would end the process. The next call simply opens a fresh one.
-      this.#pool.on('error', () => undefined);
-      this.#ownsPool = true;
-    } else if (typeof pool === 'object' && pool !== null && typeof pool.query === 'function' && typeof pool.connect === 'function') {
-      const ownPoolOnly = ownPoolOptions.find((name) => options[name] !== undefined);
-      if (ownPoolOnly !== undefined) {
-        throw new RangeError(
-          `${ownPoolOnly} configures the pool the store creates from a connection string; set ${poolSetting[ownPoolOnly]} on your own pg.Pool instead`,
-        );
-      }
-      this.#pool = pool;
-      this.#ownsPool = false;
-    } else {
-      throw new TypeError(`pool must be a pg.Pool or a connection string (got ${pool === null ? 'null' : typeof pool})`);
-    }
+    this.#db = new PostgresStatementRunner(pool, options, this.#options);
     const { citus } = this.#options;
     this.#group = new GroupCommit(
-      commitUnitsWith((operation, statement, values) => this.#query(operation, statement, values), this.#sql, citus),
-      citus ? citusGroupLimits(this.#pool.options?.max ?? 10) : groupLimits,
+      commitUnitsWith((operation, statement, values) => this.#db.query(operation, statement, values), this.#sql, citus),
+      citus ? citusGroupLimits(this.#db.pool.options?.max ?? 10) : groupLimits,
     );
     // The feed's listening connection is configured as the pool's connections are.
     this.#feed = new PostgresFeed(
-      this.#pool.options,
+      this.#db.pool.options,
       this.#options,
       (operation, text, values, prepared = true) => this.#feedQuery(operation, text, values, prepared),
-      () => this.#closing !== undefined,
+      () => this.#db.closed,
     );
   }
 
@@ -148,17 +106,17 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * ```
    */
   migrate(): Promise<MigrateResult> {
-    return this.#track(this.#migrate());
+    return this.#db.track(this.#migrate());
   }
 
   async #migrate(): Promise<MigrateResult> {
-    this.#assertOpen('migrate');
+    this.#db.assertOpen('migrate');
     try {
-      const result = await runMigrations(this.#pool, this.#options);
-      this.#utf8 = true;
+      const result = await runMigrations(this.#db.pool, this.#options);
+      this.#db.markUtf8();
       return result;
     } catch (error) {
-      throw new BackendError(`migrate of schema "${this.#options.schema}" failed: ${describe(error)}`, error);
+      throw new BackendError(`migrate of schema "${this.#options.schema}" failed: ${describeFailure(error)}`, error);
     }
   }
 
@@ -177,11 +135,11 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * ```
    */
   append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
-    return this.#track(this.#append(stream, payload, expect));
+    return this.#db.track(this.#append(stream, payload, expect));
   }
 
   async #append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
-    this.#assertOpen('append');
+    this.#db.assertOpen('append');
     // The JSON text is written in the pass that checks it, so what is stored is what was checked.
     const prepared = prepareAppend(stream, payload, expect, { maxPayloadBytes: this.#options.maxPayloadBytes });
     if (!prepared.ok) return prepared;
@@ -205,11 +163,11 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * ```
    */
   appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
-    return this.#track(this.#appendMany(stream, payloads, expect));
+    return this.#db.track(this.#appendMany(stream, payloads, expect));
   }
 
   async #appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
-    this.#assertOpen('appendMany');
+    this.#db.assertOpen('appendMany');
     const submit = (jsons: readonly string[], expected: Seq | undefined): Promise<UnitOutcome> => this.#submit(stream, jsons, expected);
     return appendMany(submit, stream, payloads, expect, this.#options.maxPayloadBytes);
   }
@@ -230,8 +188,9 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    */
   events(stream: string, from: Seq = 0): AsyncIterableIterator<Event<P>, undefined> {
     // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
-    const failure = this.#closing ? new StoreClosedError('events') : checkEvents(stream, from);
-    const fetchPage = (after: Seq, limit: number): Promise<EventPage<P>> => this.#track(this.#readPage(stream, after, limit));
+    const failure = this.#db.closed ? new StoreClosedError('events') : checkEvents(stream, from);
+    const fetchPage = (after: Seq, limit: number): Promise<EventPage<P>> =>
+      this.#db.track(readPostgresPage<P>(this.#db, this.#sql.readPage, stream, after, limit, this.#options.readPageBytes));
     // Reading ahead overlaps a page's round trip with the caller's work on the page before it.
     return new PagedEventReader(fetchPage, from, this.#options.readPageSize, failure, { readAhead: true });
   }
@@ -246,19 +205,11 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * ```
    */
   streams(options?: StreamsOptions): AsyncGenerator<StreamInfo, undefined, undefined> {
-    const failure = this.#closing ? new StoreClosedError('streams') : undefined;
+    const failure = this.#db.closed ? new StoreClosedError('streams') : undefined;
     const statement = streamsPageStatement(this.#options);
-    const readStreams = async (range: StreamRange, limit: number): Promise<StreamInfo[]> => {
-      this.#assertOpen('streams');
-      const { rows } = await this.#query('listing streams', statement, streamsPageValues(range, limit), true);
-      try {
-        return parseStreamsPage(rows);
-      } catch (error) {
-        throw new BackendError(`listing streams failed: ${describe(error)}`, error);
-      }
-    };
     // Tracked like reads, so close() waits for a page on its way.
-    const readPage = (range: StreamRange, limit: number): Promise<StreamInfo[]> => this.#track(readStreams(range, limit));
+    const readPage = (range: StreamRange, limit: number): Promise<StreamInfo[]> =>
+      this.#db.track(readStreamsPage(this.#db, statement, range, limit));
     return listStreamsPaged(readPage, options, this.#options.readPageSize, failure);
   }
 
@@ -272,7 +223,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * ```
    */
   saveSnapshot(stream: string, name: string, snapshot: Snapshot): Promise<void> {
-    return this.#track(this.#open('saveSnapshot').then(() => this.#snapshots.save(stream, name, snapshot)));
+    return this.#db.track(this.#open('saveSnapshot').then(() => this.#snapshots.save(stream, name, snapshot)));
   }
 
   /**
@@ -284,7 +235,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * ```
    */
   loadSnapshot(stream: string, name: string): Promise<Snapshot | undefined> {
-    return this.#track(this.#open('loadSnapshot').then(() => this.#snapshots.load(stream, name)));
+    return this.#db.track(this.#open('loadSnapshot').then(() => this.#snapshots.load(stream, name)));
   }
 
   /**
@@ -296,7 +247,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * ```
    */
   saveCheckpoint(name: string, position: string): Promise<void> {
-    return this.#track(this.#open('saveCheckpoint').then(() => this.#checkpoints.save(name, position)));
+    return this.#db.track(this.#open('saveCheckpoint').then(() => this.#checkpoints.save(name, position)));
   }
 
   /**
@@ -308,12 +259,12 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * ```
    */
   loadCheckpoint(name: string): Promise<string | undefined> {
-    return this.#track(this.#open('loadCheckpoint').then(() => this.#checkpoints.load(name)));
+    return this.#db.track(this.#open('loadCheckpoint').then(() => this.#checkpoints.load(name)));
   }
 
   /** Resolves when the store is open, rejects with CLOSED when it is not: the start of a tracked call. */
   async #open(operation: string): Promise<void> {
-    this.#assertOpen(operation);
+    this.#db.assertOpen(operation);
   }
 
   /**
@@ -348,11 +299,11 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * ```
    */
   feedLag(): Promise<FeedLag> {
-    return this.#track(this.#feedLag());
+    return this.#db.track(this.#feedLag());
   }
 
   async #feedLag(): Promise<FeedLag> {
-    this.#assertOpen('feedLag');
+    this.#db.assertOpen('feedLag');
     return this.#feed.lag();
   }
 
@@ -373,36 +324,23 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * ```
    */
   close(): Promise<void> {
-    this.#closing ??= this.#settleAndEnd();
+    if (this.#closing === undefined) {
+      this.#db.close();
+      this.#closing = this.#settleAndEnd();
+    }
     return this.#closing;
   }
 
   async #settleAndEnd(): Promise<void> {
     await this.#feed.close();
-    // pg-pool's end() forgets the calls still waiting for a connection, which would then never settle:
-    // the pool ends only once every call of the store has settled.
-    while (this.#calls.size > 0) await Promise.allSettled([...this.#calls]);
-    if (this.#ownsPool && !this.#pool.ended) await this.#pool.end();
+    await this.#db.end();
   }
 
   /** A read of the feed, tracked like reads so that close() waits for it. */
   async #feedQuery(operation: string, text: string, values: unknown[], prepared: boolean): Promise<Row[]> {
     // An unnamed statement is planned for its values each time (pg sends no name for '').
     const statement = prepared ? namedStatement(text) : { name: '', text };
-    return (await this.#track(this.#query(operation, statement, values, true))).rows;
-  }
-
-  #track<T>(call: Promise<T>): Promise<T> {
-    this.#calls.add(call);
-    const settled = (): void => {
-      this.#calls.delete(call);
-    };
-    call.then(settled, settled);
-    return call;
-  }
-
-  #assertOpen(operation: string): void {
-    if (this.#closing) throw new StoreClosedError(operation);
+    return (await this.#db.track(this.#db.query(operation, statement, values, true))).rows;
   }
 
   /** Queues one unit for the group commit; a failure that is not already a store error becomes `BACKEND`. */
@@ -414,99 +352,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
     } catch (error) {
       if (error instanceof BackendError || error instanceof StoreClosedError) throw error;
       // Anything else failed reading the result of a statement that ran: it may have committed.
-      throw new BackendError(`append to ${JSON.stringify(stream)} failed: ${describe(error)}`, error, { outcomeUnknown: true });
+      throw new BackendError(`append to ${JSON.stringify(stream)} failed: ${describeFailure(error)}`, error, { outcomeUnknown: true });
     }
   }
-
-  async #readPage(stream: string, after: Seq, limit: number): Promise<EventPage<P>> {
-    this.#assertOpen('events');
-    const operation = `read of ${JSON.stringify(stream)} after seq ${after}`;
-    const { rows } = await this.#query(operation, this.#sql.readPage, [stream, after, limit, this.#options.readPageBytes], true);
-    // A page asked for ahead may arrive after close(): the read ends with CLOSED as if it had asked then.
-    this.#assertOpen('events');
-    try {
-      const events = rows.map(([seq, payload]) => ({ seq: parseSeq(seq), payload: JSON.parse(payload ?? 'null') as P }));
-      // The last row's `more` is 't' when the byte budget cut the page short of events that exist.
-      return rows.at(-1)?.[2] === 't' ? cutPage(events) : events;
-    } catch (error) {
-      throw new BackendError(`${operation} failed: ${describe(error)}`, error);
-    }
-  }
-
-  /**
-   * Runs one prepared statement, retrying serialization failures and
-   * deadlocks (nothing was changed) and, for reads only, one lost
-   * connection. A call that finds the store closed before its statement was
-   * sent rejects with CLOSED; every other failure rejects with code BACKEND,
-   * a write's with `outcomeUnknown` set when its statement may have
-   * committed.
-   */
-  async #query(operation: string, statement: Statement, values: unknown[], readOnly = false): Promise<Outcome> {
-    if (!this.#utf8) await this.#checkUtf8();
-    let reconnected = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { rows, rowCount } = await runStatement<Row>(
-          this.#pool,
-          { name: statement.name, text: statement.text, values, rowMode: 'array', types: rawTypes },
-          this.#options.queryTimeoutMs,
-          () => this.#assertOpen(operation),
-        );
-        return { rows, rowCount };
-      } catch (failure) {
-        if (!(failure instanceof StatementFailure)) throw failure;
-        const error = failure.cause;
-        if (isRetryable(error) && attempt <= MAX_RETRIES) {
-          await backoff(attempt);
-          continue;
-        }
-        if (readOnly && !reconnected && isConnectionLost(error)) {
-          reconnected = true;
-          continue;
-        }
-        throw new BackendError(`${operation} failed: ${describe(error)}`, error, { outcomeUnknown: !readOnly && failure.mayHaveCommitted });
-      }
-    }
-  }
-
-  /**
-   * Refuses a database that is not UTF8 before the first statement of a
-   * store that did not run `migrate()`: one query per store, shared by the
-   * calls that arrive meanwhile, tried again after a failure.
-   */
-  async #checkUtf8(): Promise<void> {
-    this.#utf8Check ??= (async () => {
-      let row: Row | undefined;
-      try {
-        const query = { text: encodingQuery, rowMode: 'array' as const, types: rawTypes };
-        row = (await runStatement<Row>(this.#pool, query, this.#options.queryTimeoutMs, () => undefined)).rows[0];
-      } catch (failure) {
-        const error = failure instanceof StatementFailure ? failure.cause : failure;
-        throw new BackendError(`checking the encoding of the database failed: ${describe(error)}`, error);
-      }
-      const problem = encodingProblem(row?.[0], row?.[1]);
-      if (problem !== undefined) throw new BackendError(problem, new Error(problem));
-      this.#utf8 = true;
-    })();
-    try {
-      await this.#utf8Check;
-    } catch (error) {
-      this.#utf8Check = undefined;
-      throw error;
-    }
-  }
-}
-
-/** What to set on a pool of one's own instead of an option that only configures the store's pool. */
-const poolSetting: Record<(typeof ownPoolOptions)[number], string> = {
-  connectionTimeoutMs: 'connectionTimeoutMillis',
-  statementTimeoutMs: 'statement_timeout',
-  keepAliveDelayMs: 'keepAlive and keepAliveInitialDelayMillis',
-};
-
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // A missing table, append function or schema: the schema was never migrated here.
-  if (['42P01', '42883', '3F000'].includes(sqlState(error) ?? '')) return `${message} (run migrate() first)`;
-  return message;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { StreamInfo, StreamRange } from '@hume/core';
+import { BackendError, type StreamInfo, type StreamRange } from '@hume/core';
 import { parseSeq } from './parse-seq.js';
 import type { ResolvedOptions } from './postgres-options.js';
+import { describeFailure, type PostgresStatementRunner } from './postgres-statement-runner.js';
 import type { Statement } from './postgres-statements.js';
 
 /**
@@ -30,4 +31,29 @@ export function streamsPageValues(range: StreamRange, limit: number): unknown[] 
 /** The page's rows as stream infos. */
 export function parseStreamsPage(rows: readonly (string | null)[][]): StreamInfo[] {
   return rows.map(([stream, seq]) => ({ stream: stream ?? '', last: parseSeq(seq) }));
+}
+
+/**
+ * One page of the stream listing, read with the store's runner: `CLOSED`
+ * once the store is closing, `BACKEND` for a failed query or a row that
+ * does not parse.
+ *
+ * @example
+ * ```ts
+ * const page = await readStreamsPage(runner, streamsPageStatement(options), { from: 'cart-' }, 500);
+ * ```
+ */
+export async function readStreamsPage(
+  db: PostgresStatementRunner,
+  statement: Statement,
+  range: StreamRange,
+  limit: number,
+): Promise<StreamInfo[]> {
+  db.assertOpen('streams');
+  const { rows } = await db.query('listing streams', statement, streamsPageValues(range, limit), true);
+  try {
+    return parseStreamsPage(rows);
+  } catch (error) {
+    throw new BackendError(`listing streams failed: ${describeFailure(error)}`, error);
+  }
 }
