@@ -11,7 +11,8 @@ import type { AnyEventStore, SharedStore } from './target.js';
 export type ChildTask =
   | { readonly kind: 'history'; readonly plans: readonly ClientPlan[] }
   | { readonly kind: 'append-until-killed'; readonly stream: string; readonly client: string }
-  | { readonly kind: 'race'; readonly plans: readonly RacerPlan[] };
+  | { readonly kind: 'race'; readonly plans: readonly RacerPlan[] }
+  | { readonly kind: 'append'; readonly stream: string; readonly payloads: readonly unknown[] };
 
 /** What a child reports, one per line. */
 export type ChildMessage =
@@ -41,6 +42,14 @@ if (task.kind === 'history') {
   say({ done: true });
 } else if (task.kind === 'race') {
   await Promise.all(task.plans.map((plan) => runRacer(store, plan, (race) => say({ race }))));
+  await store.close?.();
+  say({ done: true });
+} else if (task.kind === 'append') {
+  for (const [n, payload] of task.payloads.entries()) {
+    const result = await store.append(task.stream, payload as never);
+    if (!result.ok) throw result.error;
+    say({ ack: result.seq, n });
+  }
   await store.close?.();
   say({ done: true });
 } else {

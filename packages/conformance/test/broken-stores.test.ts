@@ -27,7 +27,9 @@ afterAll(async () => {
 });
 
 /** The file store: the one fixture that other processes can open too. */
-const fileTarget = (quirks: { tornWrites?: boolean; lastSeqOutsideLock?: boolean; lockWaitMs?: number } = {}) => ({
+const fileTarget = (
+  quirks: { tornWrites?: boolean; lastSeqOutsideLock?: boolean; lockWaitMs?: number; feedWakesOnlyOnOwnAppends?: boolean } = {},
+) => ({
   create: async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hume-file-store-'));
     folders.push(dir);
@@ -195,7 +197,11 @@ describe('the kit catches broken stores', () => {
     const report = await runConformance(fileTarget(), { ...options, name: 'file store', longStream: 300 });
     expect(report.cases.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
     expect(report.cases.filter((c) => c.status === 'pass').map((c) => c.id)).toEqual(
-      expect.arrayContaining(['C1.5-histories-across-processes-keep-every-clause', 'C8.5-acknowledged-appends-survive-a-killed-writer']),
+      expect.arrayContaining([
+        'C1.5-histories-across-processes-keep-every-clause',
+        'C8.5-acknowledged-appends-survive-a-killed-writer',
+        'C13.7-live-feeds-see-appends-from-another-process',
+      ]),
     );
     // It has no appendMany: the batch cases say so rather than fail.
     const batches = report.cases.filter((c) => c.clause.startsWith('C11.'));
@@ -212,6 +218,17 @@ describe('the kit catches broken stores', () => {
     const report = await runConformance(fileTarget({ tornWrites: true }), { ...options, grep: '^C8\\.5-acknowledged' });
     expect(report.cases.map((c) => [c.id, c.status])).toEqual([['C8.5-acknowledged-appends-survive-a-killed-writer', 'fail']]);
     expect(report.cases[0]?.message).toMatch(/a stored line is not JSON|payload at seq/);
+  });
+
+  it("catches a store on files whose live feeds never hear of other processes' appends, by the cross-process live feed case", {
+    timeout: 60_000,
+  }, async () => {
+    const report = await runConformance(fileTarget({ feedWakesOnlyOnOwnAppends: true }), {
+      ...options,
+      grep: '^C13\\.7-live-feeds-see-appends-from-another-process',
+    });
+    expect(report.cases.map((c) => [c.id, c.status])).toEqual([['C13.7-live-feeds-see-appends-from-another-process', 'fail']]);
+    expect(report.cases[0]?.message).toMatch(/did not yield, within 10000 ms, an event another process appended/);
   });
 
   it.each([

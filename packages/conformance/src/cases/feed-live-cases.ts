@@ -1,9 +1,13 @@
 import { assert, assertEqual, describeError, show } from '../assertions.js';
+import { runChildren, withChildren } from '../child-processes.js';
 import { defineCases } from '../conformance-case.js';
 import { ConformanceFailure } from '../conformance-failure.js';
 import { checkItem, type FeedItem, feedOf, keys, readFeed } from '../feed-calls.js';
 import { appendOk } from '../store-calls.js';
 import type { AnyEventStore } from '../target.js';
+
+/** How long a waiting live feed may take to yield an event another process appended. */
+const CROSS_PROCESS_WAKE_MS = 10_000;
 
 /** A live feed the case drives by hand: each `take()` waits for the next event. */
 function liveFeed(store: AnyEventStore, after: string | undefined, prefix: string) {
@@ -110,6 +114,55 @@ export const feedLiveCases = defineCases([
       await appendOk(other, `${base}:x`, 'from another instance');
       const item = await pending;
       assertEqual(`${item.stream} ${item.seq}`, `${base}:x 1`, 'the event yielded');
+      live.stop.abort();
+    },
+  },
+  {
+    id: 'C13.7-live-feeds-see-appends-from-another-process',
+    level: 'MUST',
+    title: 'a waiting live feed yields, in order, the events a child process appends on the same data while it waits',
+    hint: "check that a live feed is woken by other processes' commits (LISTEN/NOTIFY, PRAGMA data_version on a timer), not only by this process's appends",
+    needs: ['feed', 'share'],
+    async run({ store, stream, share }) {
+      const base = stream('feed');
+      const shared = await share();
+      const live = liveFeed(store, undefined, `${base}:`);
+      const first = live.take('the first event appended by the child process');
+      first.catch(() => undefined); // awaited below
+      await live.caughtUpTimes(1);
+      const payloads = [{ n: 0 }, { n: 1 }, { n: 2 }];
+      await withChildren(async (start) => {
+        await runChildren([start(shared, { kind: 'append', stream: `${base}:p`, payloads })]);
+      });
+      // Bounded, so that a feed deaf to other processes fails with its reason instead of the case timing out.
+      let timer: NodeJS.Timeout | undefined;
+      const deaf = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new ConformanceFailure(
+                `a waiting live feed did not yield, within ${CROSS_PROCESS_WAKE_MS} ms, an event another process appended (C13.7)`,
+              ),
+            ),
+          CROSS_PROCESS_WAKE_MS,
+        );
+      });
+      let items: FeedItem[];
+      try {
+        items = [await Promise.race([first, deaf]), await live.take('the second event'), await live.take('the third event')];
+      } finally {
+        clearTimeout(timer);
+      }
+      assertEqual(
+        items.map((item) => `${item.stream} ${item.seq}`),
+        [`${base}:p 1`, `${base}:p 2`, `${base}:p 3`],
+        'the events yielded after the child appended',
+      );
+      assertEqual(
+        items.map((item) => item.payload),
+        payloads,
+        'the payloads yielded',
+      );
       live.stop.abort();
     },
   },
