@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { FeedEvent } from '@hume/core';
-import { type SqliteDatabase, SqliteEventStore, type SqliteStatement } from '@hume/sqlite';
+import { type SqliteDatabase, SqliteEventStore } from '@hume/sqlite';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { prefixUpperBound } from '../src/prefix-upper-bound.js';
+import { spyOnStatements } from './statement-spy.js';
 import { tempDir } from './temp-dir.js';
 
 const dir = tempDir('feed-prefix');
@@ -13,29 +14,13 @@ const newFile = (): string => join(dir, `store-${++files}.db`);
 /** A Database that records the `after` argument of every prefix page query. */
 function recordingDatabase(db: Database.Database): { db: SqliteDatabase; afters: number[] } {
   const afters: number[] = [];
-  const wrapped: SqliteDatabase = {
-    get open() {
-      return db.open;
-    },
-    get inTransaction() {
-      return db.inTransaction;
-    },
-    prepare(source: string): SqliteStatement {
-      const statement = db.prepare(source);
-      if (source.includes('substr(stream')) {
-        const iterate = statement.iterate.bind(statement);
-        statement.iterate = (...params: unknown[]) => {
-          afters.push(Number(params[0]));
-          return iterate(...params);
-        };
-      }
-      return statement;
-    },
-    exec: (source) => db.exec(source),
-    pragma: (source, options) => db.pragma(source, options),
-    close: () => db.close(),
-  };
-  return { db: wrapped, afters };
+  const spied = spyOnStatements(
+    db,
+    (source) => source.includes('substr(stream'),
+    'iterate',
+    (params) => afters.push(Number(params[0])),
+  );
+  return { db: spied, afters };
 }
 
 async function feedOf(store: SqliteEventStore, prefix: string): Promise<FeedEvent<unknown>[]> {

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { AppendResult } from '@hume/core';
-import { type SqliteDatabase, SqliteEventStore, type SqliteStatement } from '@hume/sqlite';
+import { type SqliteDatabase, SqliteEventStore } from '@hume/sqlite';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { allExitCleanly, spawnFixture, startTogether } from './child-process.js';
+import { spyOnStatements } from './statement-spy.js';
 import { tempDir } from './temp-dir.js';
 
 const dir = tempDir('group');
@@ -13,29 +14,13 @@ const newFile = (): string => join(dir, `group-${++files}.db`);
 /** A Database that counts the transactions the store begins, to see which appends shared one. */
 function countingTransactions(db: Database.Database): { db: SqliteDatabase; begun: () => number } {
   let begun = 0;
-  const wrapped: SqliteDatabase = {
-    get open() {
-      return db.open;
-    },
-    get inTransaction() {
-      return db.inTransaction;
-    },
-    prepare(source: string): SqliteStatement {
-      const statement = db.prepare(source);
-      if (source === 'BEGIN IMMEDIATE') {
-        const run = statement.run.bind(statement);
-        statement.run = (...params: unknown[]) => {
-          begun++;
-          return run(...params);
-        };
-      }
-      return statement;
-    },
-    exec: (source) => db.exec(source),
-    pragma: (source, options) => db.pragma(source, options),
-    close: () => db.close(),
-  };
-  return { db: wrapped, begun: () => begun };
+  const spied = spyOnStatements(
+    db,
+    (source) => source === 'BEGIN IMMEDIATE',
+    'run',
+    () => begun++,
+  );
+  return { db: spied, begun: () => begun };
 }
 
 async function stored(store: SqliteEventStore, stream: string): Promise<unknown[]> {

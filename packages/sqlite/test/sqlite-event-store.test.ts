@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { Event, Json } from '@hume/core';
-import { SQLITE_SCHEMA_VERSION, type SqliteDatabase, SqliteEventStore, type SqliteStatement } from '@hume/sqlite';
+import { SQLITE_SCHEMA_VERSION, type SqliteDatabase, SqliteEventStore } from '@hume/sqlite';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { spyOnStatements } from './statement-spy.js';
 import { tempDir } from './temp-dir.js';
 
 const dir = tempDir('store');
@@ -27,30 +28,14 @@ async function fill(store: SqliteEventStore, stream: string, count: number): Pro
 /** A Database whose page queries are counted, to see how many a read makes. */
 function countingDatabase(db: Database.Database): { db: SqliteDatabase; pages: () => number } {
   let pages = 0;
-  const wrapped: SqliteDatabase = {
-    get open() {
-      return db.open;
-    },
-    get inTransaction() {
-      return db.inTransaction;
-    },
-    prepare(source: string): SqliteStatement {
-      const statement = db.prepare(source);
-      // Each page starts by measuring its extent (count, bytes, last seq).
-      if (source.includes('count(*)')) {
-        const get = statement.get.bind(statement);
-        statement.get = (...params: unknown[]) => {
-          pages++;
-          return get(...params);
-        };
-      }
-      return statement;
-    },
-    exec: (source) => db.exec(source),
-    pragma: (source, options) => db.pragma(source, options),
-    close: () => db.close(),
-  };
-  return { db: wrapped, pages: () => pages };
+  // Each page starts by measuring its extent (count, bytes, last seq).
+  const spied = spyOnStatements(
+    db,
+    (source) => source.includes('count(*)'),
+    'get',
+    () => pages++,
+  );
+  return { db: spied, pages: () => pages };
 }
 
 describe('reopening a file', () => {
