@@ -1,4 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './machine.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
@@ -16,6 +21,8 @@ interleaved round by round, and prints each scenario's figures and ratios.
 --scenario <pattern> only the scenarios whose name matches (a regular expression)
 --scale <x>          appends (and events copied) per round times x, and the events of the feed suite (other reads keep their size), for shorter runs on a busy machine
 --rounds <n>         timed rounds per scenario instead of each scenario's own
+Each suite runs in a process of its own, so that what one leaves in memory
+(a million events, a pool) never slows the next one's contenders.
 In the repository, pnpm bench builds everything, Emmett SQLite's sqlite3 included, and runs this.`;
 
 function parse(): ReturnType<typeof parseOptions> {
@@ -101,19 +108,58 @@ function formatNotes(notes: Readonly<Record<string, number | string>>): string {
     .join('; ')})`;
 }
 
+/** Set in the process that runs one suite for the parent run. */
+const SUITE_CHILD = 'HUME_BENCH_SUITE';
+
 const results: ScenarioResult[] = [];
 const machine = describeMachine();
 const started = new Date();
-console.log(
-  `Hume benchmarks on Node ${machine.node}, ${machine.platform}, ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB${values.smoke ? ' (smoke sizes: nothing is measured)' : ''}`,
-);
-console.log(
-  `${Object.entries(machine.versions)
-    .map(([name, version]) => `${name} ${version}`)
-    .join(', ')}\n`,
-);
+if (process.env[SUITE_CHILD] === undefined) {
+  console.log(
+    `Hume benchmarks on Node ${machine.node}, ${machine.platform}, ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB${values.smoke ? ' (smoke sizes: nothing is measured)' : ''}`,
+  );
+  console.log(
+    `${Object.entries(machine.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}\n`,
+  );
+}
+
+/**
+ * Runs the suite in a child process of its own (this program with `--only`
+ * naming just it and `--json` to a temp file) and returns its results; the
+ * child prints its scenarios as they finish.
+ */
+function runSuiteInChild(name: string): ScenarioResult[] {
+  const dir = mkdtempSync(join(tmpdir(), 'hume-bench-suite-'));
+  try {
+    const json = join(dir, 'results.json');
+    // The run's own flags but --only and --json (and their values), which the child gets its own of.
+    const replaced = (arg: string | undefined): boolean => arg === '--only' || arg === '--json';
+    const args = process.argv
+      .slice(2)
+      .filter((arg, index, all) => !replaced(arg) && !replaced(all[index - 1]) && !/^--(only|json)=/.test(arg));
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), ...args, '--only', `^${name}$`, '--json', json],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, [SUITE_CHILD]: name },
+      },
+    );
+    if (child.status !== 0) throw new Error(`the ${name} suite failed (${child.signal ?? `exit ${child.status}`})`);
+    return (JSON.parse(readFileSync(json, 'utf8')) as { results: ScenarioResult[] }).results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 for (const suite of await loadSuites()) {
   if (only ? !only.test(suite.name) : suite.optIn) continue;
+  if (process.env[SUITE_CHILD] === undefined) {
+    results.push(...runSuiteInChild(suite.name));
+    continue;
+  }
   try {
     for (const listed of await suite.scenarios({ smoke: values.smoke, skipNativePeers: values['skip-native-peers'], scale })) {
       if (scenarioFilter && !scenarioFilter.test(listed.name)) continue;
@@ -139,6 +185,7 @@ if (values.json) {
   };
   await writeFile(values.json, `${JSON.stringify(run, null, 2)}\n`);
 }
+if (process.env[SUITE_CHILD] !== undefined) process.exit(0);
 const missed = results.flatMap((result) =>
   result.ratios.filter((ratio) => !ratio.met).map((ratio) => `${result.name}: ${ratio.numerator} / ${ratio.denominator}`),
 );
