@@ -189,6 +189,7 @@ describe('the kit catches broken stores', () => {
       'C1.5-histories-across-processes-keep-every-clause',
       'C2.5-appends-racing-from-several-processes-succeed-or-conflict',
       'C8.5-acknowledged-appends-survive-a-killed-writer',
+      'C13.7-live-feeds-see-appends-from-another-process',
     ]);
     expect(report.ok).toBe(true);
   });
