@@ -41,7 +41,9 @@ function cell(report, clause) {
   if (skipped.length === cases.length)
     return `– (${[...new Set(skipped.map((entry) => entry.message.replace('the target offers ', '').replace('the store has ', '')))].join(', ')})`;
   const passed = cases.length - skipped.length;
-  return skipped.length > 0 ? `✓ ${passed} of ${cases.length} (${skipped.length} ${skipped.length === 1 ? "needs" : "need"} a hook or method it lacks)` : `✓ ${passed}`;
+  return skipped.length > 0
+    ? `✓ ${passed} of ${cases.length} (${skipped.length} ${skipped.length === 1 ? 'needs' : 'need'} a hook or method it lacks)`
+    : `✓ ${passed}`;
 }
 
 const header = `| clause | ${reports.map((report) => `\`${report.target}\``).join(' | ')} |`;
