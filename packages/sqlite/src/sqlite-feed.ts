@@ -107,7 +107,12 @@ export class SqliteFeed<P> {
     const failure = this.#isClosed() ? new StoreClosedError('feed') : checkFeed(after, options, isPosition);
     // A bad prefix fails the first next(), before any page is read.
     const prefix = failure === undefined ? (options?.prefix ?? '') : '';
-    const scan: PrefixScan = { prefix, upperBound: prefix === '' ? undefined : prefixUpperBound(prefix), scanned: 0 };
+    const scan: PrefixScan = {
+      prefix,
+      characters: [...prefix].length,
+      upperBound: prefix === '' ? undefined : prefixUpperBound(prefix),
+      scanned: 0,
+    };
     const source: FeedSource<P> = {
       readPage: (from, limit) => this.#readPage(from === undefined ? undefined : Number(from), limit, scan),
       version: () => this.#notifier.version,
@@ -133,7 +138,7 @@ export class SqliteFeed<P> {
         after = first - 1;
       }
       after = Math.max(after, scan.scanned);
-      const rows = this.#prefixPage.iterate(after, [...scan.prefix].length, scan.prefix, limit) as IterableIterator<FeedRow>;
+      const rows = this.#prefixPage.iterate(after, scan.characters, scan.prefix, limit) as IterableIterator<FeedRow>;
       const { events, scannedTo } = this.#collect(rows, limit);
       // Inside a transaction the caller opened, what was scanned may still roll back and its positions be given again.
       if (scannedTo !== undefined && !this.#db.inTransaction) scan.scanned = Math.max(scan.scanned, scannedTo);
@@ -151,7 +156,8 @@ export class SqliteFeed<P> {
   #collect(rows: IterableIterator<FeedRow>, limit: number): { events: FeedEvent<P>[]; scannedTo: number | undefined } {
     const events: FeedEvent<P>[] = [];
     let characters = 0;
-    let highMark: number | undefined;
+    // max(position) is null in an empty table: nothing was scanned then.
+    let highMark: number | null = null;
     for (const [position, stream, seq, payload] of rows) {
       if (stream === null) {
         highMark = position;
@@ -162,7 +168,7 @@ export class SqliteFeed<P> {
       if (characters >= PAGE_CHARACTERS) break; // leaving the loop resets the statement
     }
     const short = events.length < limit && characters < PAGE_CHARACTERS;
-    return { events, scannedTo: short && highMark !== null ? highMark : undefined };
+    return { events, scannedTo: short ? (highMark ?? undefined) : undefined };
   }
 
   async #wait(seen: number, signal: AbortSignal | undefined): Promise<void> {
@@ -207,6 +213,8 @@ export class SqliteFeed<P> {
 /** A prefix feed's filter and how far its scans have gone through positions that did not match. */
 interface PrefixScan {
   readonly prefix: string;
+  /** The prefix's length in code points, as `substr` counts. */
+  readonly characters: number;
   readonly upperBound: string | undefined;
   scanned: number;
 }
