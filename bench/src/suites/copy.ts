@@ -105,6 +105,7 @@ const suite: Suite = {
         const table = `"${schema}".raw_events`;
         // The same row as Hume's events table, feed columns and index included, without its counter table.
         await admin.query(`CREATE TABLE ${table} (stream text NOT NULL, seq bigint NOT NULL, payload json NOT NULL,
+          payload_bytes integer NOT NULL GENERATED ALWAYS AS (octet_length(payload::text)) STORED,
           recorded_at timestamptz NOT NULL DEFAULT now(), tx xid8 NOT NULL DEFAULT pg_current_xact_id(),
           position bigint NOT NULL GENERATED ALWAYS AS IDENTITY, PRIMARY KEY (stream, seq))`);
         await admin.query(`CREATE INDEX ON ${table} (tx, position)`);

@@ -79,6 +79,7 @@ const suite: Suite = {
     // feed, below, shows what the feed costs).
     await admin.query(`CREATE TABLE ${raw} (
       stream text NOT NULL, seq bigint NOT NULL, payload json NOT NULL,
+      payload_bytes integer NOT NULL GENERATED ALWAYS AS (octet_length(payload::text)) STORED,
       recorded_at timestamptz NOT NULL DEFAULT now(), tx xid8 NOT NULL DEFAULT pg_current_xact_id(),
       position bigint NOT NULL GENERATED ALWAYS AS IDENTITY, PRIMARY KEY (stream, seq))`);
     await admin.query(`CREATE INDEX ON ${raw} (tx, position)`);

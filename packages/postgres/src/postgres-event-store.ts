@@ -26,6 +26,7 @@ import {
 } from '@hume/core';
 import type { Pool } from 'pg';
 import type { MigrateResult } from './migrate-result.js';
+import { PageBudget } from './page-budget.js';
 import { appendMany, citusGroupLimits, groupLimits, type MAX_APPEND_MANY_EVENTS } from './postgres-append-many.js';
 import type { CapabilityQuery } from './postgres-capability-query.js';
 import { PostgresCheckpoints } from './postgres-checkpoints.js';
@@ -174,7 +175,8 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
 
   /**
    * Yields the stream's events after `from`, ascending, one page of
-   * `readPageSize` events per query. Once half of a page has been taken the
+   * `readPageSize` events per query, fewer when their payloads would pass
+   * `readPageBytes` (see {@link PageBudget}). Once half of a page has been taken the
    * next one is asked for, so its round trip overlaps the work on this one.
    * The connection goes back to the pool after each page: breaking out of
    * the loop holds nothing once a page already on its way has arrived (it is
@@ -189,8 +191,9 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
   events(stream: string, from: Seq = 0): AsyncIterableIterator<Event<P>, undefined> {
     // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
     const failure = this.#db.closed ? new StoreClosedError('events') : checkEvents(stream, from);
+    const budget = new PageBudget(this.#options.readPageSize, this.#options.readPageBytes);
     const fetchPage = (after: Seq, limit: number): Promise<EventPage<P>> =>
-      this.#db.track(readPostgresPage<P>(this.#db, this.#sql.readPage, stream, after, limit, this.#options.readPageBytes));
+      this.#db.track(readPostgresPage<P>(this.#db, this.#sql.readPage, stream, after, limit, budget));
     // Reading ahead overlaps a page's round trip with the caller's work on the page before it.
     return new PagedEventReader(fetchPage, from, this.#options.readPageSize, failure, { readAhead: true });
   }

@@ -1,13 +1,14 @@
+import { type PageBudget, payloadColumnsWithin } from './page-budget.js';
 import type { ResolvedOptions } from './postgres-options.js';
 
 /** The SQL of the feed, for one store's tables. */
 export interface FeedSql {
   /**
    * `$1` tx (`xid8`), `$2` position (`bigint`): the cursor, the whole sort
-   * key of the last event yielded; `$3` limit, `$4` byte budget. One page
-   * of `[tx, position, stream, seq, payload]` rows, every one below the
-   * horizon. The page ends after `$3` events or once their payloads reach
-   * `$4` bytes (at least one event).
+   * key of the last event yielded; `$3` limit, `$4` the largest payload
+   * sent. One page of `[tx, position, stream, seq, payload, withheld_bytes]`
+   * rows, every one below the horizon: `payload` is NULL and
+   * `withheld_bytes` its size when it is over `$4` (see {@link payloadColumnsWithin}).
    */
   readonly page: string;
   /** The same, `$5` a `LIKE` pattern for the stream names (see {@link likePrefix}). */
@@ -27,8 +28,8 @@ const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
  * generic plan too (a prepared statement after five runs; see the EXPLAIN
  * test). Output columns are aliased: `ORDER BY tx` would otherwise sort by
  * a text output column of that name (`'105' < '99'`), a sort of the whole
- * range. The byte budget is counted with `octet_length`, which reads a
- * stored value's size from its header, as `events` does.
+ * range. Payloads over the byte allowance `$4` are withheld, as `events`
+ * does (see {@link PageBudget}).
  *
  * A prefix page adds `stream COLLATE "C" LIKE $5`: sent unprepared, so the
  * planner sees the pattern and picks, per prefix, the `(tx, position)`
@@ -42,17 +43,10 @@ const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
  */
 export function feedSqlFor({ events }: ResolvedOptions): FeedSql {
   const page = (filter: string): string =>
-    `SELECT page.tx::text AS tx_text, page.position::text AS position_text, page.stream, page.seq::text AS seq_text, page.payload
-     FROM (
-       SELECT tx, position, stream, seq, payload, sum(octet_length(payload::text)) OVER w - octet_length(payload::text) AS before
-       FROM (
-         SELECT tx, position, stream, seq, payload FROM ${events}
-         WHERE (tx, position) > ($1::xid8, $2::bigint) AND tx < ${HORIZON}${filter}
-         ORDER BY tx, position LIMIT $3
-       ) AS next
-       WINDOW w AS (ORDER BY tx, position ROWS UNBOUNDED PRECEDING)
-     ) AS page
-     WHERE page.before < $4 ORDER BY page.tx, page.position`;
+    `SELECT tx::text AS tx_text, position::text AS position_text, stream, seq::text AS seq_text, ${payloadColumnsWithin(4)}
+     FROM ${events}
+     WHERE (tx, position) > ($1::xid8, $2::bigint) AND tx < ${HORIZON}${filter}
+     ORDER BY tx, position LIMIT $3`;
   return {
     page: page(''),
     prefixPage: page(` AND stream COLLATE "C" LIKE $5`),

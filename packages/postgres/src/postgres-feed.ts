@@ -9,6 +9,7 @@ import {
   StoreClosedError,
 } from '@hume/core';
 import type pg from 'pg';
+import { PageBudget } from './page-budget.js';
 import { FeedChannel } from './postgres-feed-channel.js';
 import type { FeedLag } from './postgres-feed-lag.js';
 import { type FeedSql, feedSqlFor, likePrefix } from './postgres-feed-sql.js';
@@ -96,8 +97,9 @@ export class PostgresFeed<P> {
     const failure = this.#isClosed() ? new StoreClosedError('feed') : checkFeed(after, options, isPosition);
     const prefix = options?.prefix ?? '';
     let heldLooks = 0;
+    const budget = new PageBudget(this.#options.readPageSize, this.#options.readPageBytes);
     const source: FeedSource<P> = {
-      readPage: (from, limit) => this.#readPage(from, limit, prefix),
+      readPage: (from, limit) => this.#readPage(from, limit, prefix, budget),
       version: () => this.#notifier.version,
       waitForChange: async (seen, signal) => {
         heldLooks = await this.#wait(seen, signal, heldLooks);
@@ -124,28 +126,29 @@ export class PostgresFeed<P> {
     await this.#channel.close();
   }
 
-  async #readPage(after: string | undefined, limit: number, prefix: string): Promise<FeedEvent<P>[]> {
+  async #readPage(after: string | undefined, limit: number, prefix: string, budget: PageBudget): Promise<FeedEvent<P>[]> {
     if (this.#isClosed()) throw new StoreClosedError('feed');
     this.#checkedDistribution ??= this.#refuseDistributed();
     await this.#checkedDistribution;
     const [, padded = '0', position = '0'] = after === undefined ? [] : (POSITION.exec(after) as RegExpExecArray);
     // xid8's input reads a leading 0 as octal (as C's strtoul with base 0): send the digits unpadded.
     const tx = padded.replace(/^0+(?=\d)/, '');
-    const values = [tx, position, limit, this.#options.readPageBytes];
-    const rows =
-      prefix === ''
-        ? await this.#query('reading the feed', this.#sql.page, values)
-        : await this.#query(`reading the feed of ${JSON.stringify(prefix)}`, this.#sql.prefixPage, [...values, likePrefix(prefix)], false);
-    if (this.#isClosed()) throw new StoreClosedError('feed');
-    try {
-      return rows.map(([rowTx, rowPosition, stream, seq, payload]) => ({
-        position: `${(rowTx as string).padStart(20, '0')}-${(rowPosition as string).padStart(19, '0')}`,
-        stream: stream as string,
-        seq: Number(seq),
-        payload: JSON.parse(payload ?? 'null') as P,
-      }));
-    } catch (error) {
-      throw new BackendError(`reading the feed failed: ${error instanceof Error ? error.message : String(error)}`, error);
+    for (;;) {
+      const rows = budget.rows(limit);
+      const values = [tx, position, rows, budget.rowBytes(rows)];
+      const page =
+        prefix === ''
+          ? await this.#query('reading the feed', this.#sql.page, values)
+          : await this.#query(
+              `reading the feed of ${JSON.stringify(prefix)}`,
+              this.#sql.prefixPage,
+              [...values, likePrefix(prefix)],
+              false,
+            );
+      if (this.#isClosed()) throw new StoreClosedError('feed');
+      const events = toFeedEvents<P>(page, budget);
+      // A page shortened by the budget ends the reader's page; the reader asks again until one is empty.
+      if (events !== undefined) return events;
     }
   }
 
@@ -228,4 +231,31 @@ function hash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The events of a page's rows up to the first withheld payload; `undefined` when it is the first (ask again). */
+function toFeedEvents<P>(rows: (string | null)[][], budget: PageBudget): FeedEvent<P>[] | undefined {
+  const events: FeedEvent<P>[] = [];
+  let longest = '';
+  try {
+    for (const [tx, position, stream, seq, payload, withheldBytes] of rows) {
+      if (withheldBytes != null) {
+        budget.sized(Math.max(Number(withheldBytes), Buffer.byteLength(longest)));
+        return events.length === 0 ? undefined : events;
+      }
+      const text = payload as string;
+      if (text.length > longest.length) longest = text;
+      events.push({
+        position: `${(tx as string).padStart(20, '0')}-${(position as string).padStart(19, '0')}`,
+        stream: stream as string,
+        seq: Number(seq),
+        payload: JSON.parse(text) as P,
+      });
+    }
+  } catch (error) {
+    throw new BackendError(`reading the feed failed: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  // By its longest text: UTF-8 bytes per character vary, but this only sizes the next page.
+  budget.sized(Buffer.byteLength(longest));
+  return events;
 }

@@ -36,6 +36,10 @@ export interface Migration {
  * duplicate seq. Both tables lead with `stream`, the column Citus
  * distributes and colocates them on. `payload` is `json`, not `jsonb`:
  * `jsonb` refuses `\u0000` in strings, which the contract must store.
+ * `payload_bytes` is the payload's size as text, computed on insert (by
+ * any writer): reads bound their pages by bytes from it without reading
+ * the payloads (for `json`, `octet_length(payload::text)` converts, and so
+ * detoasts, the whole value).
  *
  * Each event also records a transaction id (`tx`, an `xid8`) and a global
  * `position` from a sequence, indexed together: the order of a feed over all
@@ -74,6 +78,7 @@ export const migrations: readonly Migration[] = [
         stream text NOT NULL,
         seq bigint NOT NULL CHECK (seq BETWEEN 1 AND ${MAX_SEQ_SQL}),
         payload json NOT NULL,
+        payload_bytes integer NOT NULL GENERATED ALWAYS AS (octet_length(payload::text)) STORED,
         recorded_at timestamptz NOT NULL DEFAULT now(),
         tx xid8 NOT NULL DEFAULT pg_current_xact_id(),
         position bigint NOT NULL GENERATED ALWAYS AS IDENTITY,

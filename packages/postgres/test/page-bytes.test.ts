@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { PostgresEventStore } from '@hume/postgres';
+import { PostgresEventStore } from '@hume/postgres';
+import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { databaseUrl, migratedStore, schemaName } from './database.js';
+import { admin, databaseUrl, migratedStore, newPool, schemaName } from './database.js';
 
 const schema = schemaName('page_bytes');
 const MiB = 2 ** 20;
@@ -11,6 +12,28 @@ const stores: PostgresEventStore[] = [];
 afterAll(async () => {
   for (const store of stores) await store.close();
 });
+
+/** The payload texts each page query of `pool`'s connections sent (withheld ones as `null`), query by query. */
+function recordPages(pool: pg.Pool): (string | null)[][] {
+  const pages: (string | null)[][] = [];
+  pool.on('connect', (client) => {
+    type Callback = (error: Error | null, result: pg.QueryArrayResult) => void;
+    const query = client.query.bind(client) as (config: pg.QueryArrayConfig, callback: Callback) => void;
+    Object.assign(client, {
+      query: (config: pg.QueryArrayConfig, callback: Callback) =>
+        query(config, (error, result) => {
+          if (error === null && result.fields.some((field) => field.name === 'withheld_bytes')) {
+            const payload = result.fields.findIndex((field) => field.name === 'payload');
+            pages.push(result.rows.map((row) => row[payload] as string | null));
+          }
+          callback(error, result);
+        }),
+    });
+  });
+  return pages;
+}
+
+const sentBytes = (page: (string | null)[]): number => page.reduce((sum, text) => sum + (text === null ? 0 : Buffer.byteLength(text)), 0);
 
 describe('pages bounded by bytes', () => {
   it('read every event, in order and from any from, when pages end by bytes before they end by count', async () => {
@@ -25,6 +48,58 @@ describe('pages bounded by bytes', () => {
       expect(seen.map((event) => event.seq)).toEqual(payloads.map((_, i) => i + 1).slice(from));
       expect(seen.map((event) => event.payload)).toEqual(payloads.slice(from));
     }
+  });
+
+  it('send at most readPageBytes of payload per query, an event larger than that alone, and ask once per page for payloads of one size', async () => {
+    const pool = newPool();
+    const pages = recordPages(pool);
+    const store = new PostgresEventStore(pool, { schema, readPageSize: 100, readPageBytes: 3000 });
+    stores.push(store);
+    try {
+      // Stored as 300 bytes each (a JSON string of 298 characters): pages of 10 fill the budget exactly.
+      const even = Array.from({ length: 300 }, (_, i) => `${i}`.padEnd(298, 'x'));
+      await store.appendMany('even', even);
+      const seen = [];
+      for await (const { payload } of store.events('even')) seen.push(payload);
+      expect(seen).toEqual(even);
+      // One query whose first payload was withheld (a page of 100 lets each 30 bytes), then 30 pages of 10 and the empty one.
+      expect(pages.map((page) => page.length)).toEqual([100, ...Array(30).fill(10), 0]);
+      for (const page of pages.slice(1)) expect(sentBytes(page)).toBeLessThanOrEqual(3000);
+
+      pages.length = 0;
+      const mixed = [...Array(40).fill('s'), 'L'.repeat(5000), 'm'.repeat(900), 'L'.repeat(7000), ...Array(40).fill('t')];
+      await store.appendMany('mixed', mixed);
+      const read = [];
+      for await (const { payload } of store.events('mixed')) read.push(payload);
+      expect(read).toEqual(mixed);
+      for (const page of pages) {
+        const sent = page.filter((text) => text !== null);
+        if (sent.length > 1) expect(sentBytes(page)).toBeLessThanOrEqual(3000);
+      }
+      // The two events larger than the budget were each sent on their own.
+      expect(pages.filter((page) => page.some((text) => text?.startsWith('"L')))).toEqual([
+        [`"${'L'.repeat(5000)}"`],
+        [`"${'L'.repeat(7000)}"`],
+      ]);
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
+  it('store each payload’s size as text on insert, whoever writes it', async () => {
+    const store = await migratedStore(schema);
+    stores.push(store);
+    await store.append('sized', { name: 'é', list: [1, 2] });
+    const text = ' { "written" : "by hand, with spaces and ü" } ';
+    await admin(`INSERT INTO "${schema}".hume_events (stream, seq, payload) VALUES ('by-hand', 1, $1::json)`, [text]);
+    const rows = await admin<{ stream: string; payload_bytes: number }>(
+      `SELECT stream, payload_bytes FROM "${schema}".hume_events WHERE stream IN ('sized', 'by-hand') ORDER BY stream`,
+    );
+    expect(rows).toEqual([
+      { stream: 'by-hand', payload_bytes: Buffer.byteLength(text) },
+      { stream: 'sized', payload_bytes: Buffer.byteLength(JSON.stringify({ name: 'é', list: [1, 2] })) },
+    ]);
   });
 
   it('keep a read of one event of a stream of large payloads within a few payloads of memory', { timeout: 180_000 }, async () => {
