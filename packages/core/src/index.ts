@@ -27,6 +27,7 @@ export { HumeError, type HumeErrorCode, isHumeError } from './hume-error.js';
 export { type ArgumentName, InvalidArgumentError } from './invalid-argument-error.js';
 export { InvalidModuleError } from './invalid-module-error.js';
 export type { Json, JsonPrimitive, JsonShaped } from './json.js';
+export { PageBudget } from './page-budget.js';
 export { cutPage, type EventPage, PagedEventReader, type PagedReadOptions, type ReadPage } from './paged-event-reader.js';
 export { listStreamsPaged, type ReadStreamsPage, type StreamRange } from './paged-stream-lister.js';
 export { type PrepareAppendOptions, type PreparedAppend, prepareAppend } from './prepare-append.js';

@@ -12,6 +12,7 @@ import {
   type Json,
   type JsonShaped,
   listStreamsPaged,
+  PageBudget,
   PagedEventReader,
   prepareAppend,
   type Seq,
@@ -26,7 +27,6 @@ import {
 } from '@hume/core';
 import type { Pool } from 'pg';
 import type { MigrateResult } from './migrate-result.js';
-import { PageBudget } from './page-budget.js';
 import { appendMany, citusGroupLimits, groupLimits, type MAX_APPEND_MANY_EVENTS } from './postgres-append-many.js';
 import type { CapabilityQuery } from './postgres-capability-query.js';
 import { PostgresCheckpoints } from './postgres-checkpoints.js';

@@ -1,4 +1,5 @@
-import { type PageBudget, payloadColumnsWithin } from './page-budget.js';
+import type { PageBudget } from '@hume/core';
+import { payloadColumnsWithin } from './payload-columns-within.js';
 import type { ResolvedOptions } from './postgres-options.js';
 
 /** The SQL of the feed, for one store's tables. */

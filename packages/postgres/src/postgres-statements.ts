@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { payloadColumnsWithin } from './page-budget.js';
+import { payloadColumnsWithin } from './payload-columns-within.js';
 import type { ResolvedOptions } from './postgres-options.js';
 
 /** One SQL statement, prepared once per connection under a name derived from its text. */

@@ -1,5 +1,5 @@
-import { BackendError, cutPage, type EventPage, type Seq } from '@hume/core';
-import type { PageBudget } from './page-budget.js';
+import { BackendError, cutPage, type EventPage, type PageBudget, type Seq } from '@hume/core';
+
 import { parseSeq } from './parse-seq.js';
 import { describeFailure, type PostgresStatementRunner, type Row } from './postgres-statement-runner.js';
 import type { Statement } from './postgres-statements.js';

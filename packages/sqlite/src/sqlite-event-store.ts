@@ -96,7 +96,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
       const tables = sqliteTables(this.#options.tablePrefix);
       ensureSqliteSchema(db, tables);
       this.#sql = prepareSqliteStatements(db, tables);
-      this.#feed = new SqliteFeed(db, tables, this.#options.pageSize, () => this.#closed);
+      this.#feed = new SqliteFeed(db, tables, this.#options.pageSize, this.#options.pageBytes, () => this.#closed);
     } catch (error) {
       if (owned) db.close();
       if (error instanceof Error && 'code' in error && error.code === 'BACKEND') throw error;

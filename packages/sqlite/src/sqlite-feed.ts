@@ -6,6 +6,7 @@ import {
   type FeedOptions,
   FeedReader,
   type FeedSource,
+  PageBudget,
   StoreClosedError,
 } from '@hume/core';
 import { describeCause } from './open-sqlite-database.js';
@@ -15,10 +16,9 @@ import type { SqliteTables } from './sqlite-schema.js';
 
 /** Positions are the `position` column in 19 digits, the width of SQLite's largest integer: they sort as strings. */
 const WIDTH = 19;
+/** `ZEROS[n]` is n zeros: padding by lookup, measured about three times cheaper than `padStart` per event. */
+const ZEROS = Array.from({ length: WIDTH + 1 }, (_, n) => '0'.repeat(n));
 const POSITION = /^\d{19}$/;
-
-/** A page stops after this much payload text (at least one event), so large payloads keep a page small. */
-const PAGE_CHARACTERS = 4 << 20;
 
 /**
  * How often a waiting live feed asks SQLite whether another connection
@@ -28,8 +28,15 @@ const PAGE_CHARACTERS = 4 << 20;
  */
 export const SQLITE_FEED_POLL_MS = 25;
 
-/** A feed row as the page statements return it in raw mode; `stream` is null in the prefix page's high-mark row. */
-type FeedRow = [position: number, stream: string | null, seq: number, payload: string];
+/**
+ * A feed row as the page statements return it in raw mode: `payload` null
+ * and `withheld` its size when it is over the page's allowance (see
+ * {@link PageBudget}); `stream` null in the prefix page's high-mark row.
+ */
+type FeedRow = [position: number, stream: string | null, seq: number, payload: string | null, withheld: number | null];
+
+/** The payload within the allowance `@allowance`, else NULL and its size: octet_length() reads the size from the record header. */
+const PAYLOAD_WITHIN = `CASE WHEN octet_length(payload) <= @allowance THEN payload END, CASE WHEN octet_length(payload) > @allowance THEN octet_length(payload) END`;
 
 /**
  * The SQLite store's global feed (clause C13). Appends take the write lock
@@ -52,7 +59,7 @@ type FeedRow = [position: number, stream: string | null, seq: number, payload: s
  *
  * @example
  * ```ts
- * const feed = new SqliteFeed(db, tables, 512, () => closed);
+ * const feed = new SqliteFeed(db, tables, 512, 4 * 2 ** 20, () => closed);
  * for await (const event of feed.read(undefined, { prefix: 'cart-' })) console.log(event.position);
  * ```
  */
@@ -63,28 +70,30 @@ export class SqliteFeed<P> {
   readonly #prefixStart: SqliteStatement;
   readonly #dataVersion: SqliteStatement;
   readonly #pageSize: number;
+  readonly #pageBytes: number;
   readonly #isClosed: () => boolean;
   readonly #notifier = new FeedNotifier();
   #timer: NodeJS.Timeout | undefined;
   #lastDataVersion = 0;
   #inCallerTransaction = false;
 
-  constructor(db: SqliteDatabase, tables: SqliteTables, pageSize: number, isClosed: () => boolean) {
+  constructor(db: SqliteDatabase, tables: SqliteTables, pageSize: number, pageBytes: number, isClosed: () => boolean) {
     this.#db = db;
     this.#pageSize = pageSize;
+    this.#pageBytes = pageBytes;
     this.#isClosed = isClosed;
     const prepare = (source: string): SqliteStatement => db.prepare(source).safeIntegers(false);
     // Both scan the position index; it holds (stream, seq) too (the table is WITHOUT ROWID), so the
     // prefix is tested on the index entry and only matching events are looked up for their payload.
-    this.#page = prepare(`SELECT position, stream, seq, payload FROM ${tables.events} WHERE position > ? ORDER BY position LIMIT ?`).raw(
-      true,
-    );
+    this.#page = prepare(
+      `SELECT position, stream, seq, ${PAYLOAD_WITHIN} FROM ${tables.events} WHERE position > @after ORDER BY position LIMIT @rows`,
+    ).raw(true);
     // The last row, with a null stream, is the largest position in the same snapshot: when the page
     // comes back short, every position up to it was scanned.
     this.#prefixPage = prepare(
-      `SELECT position, stream, seq, payload FROM (
-         SELECT position, stream, seq, payload FROM ${tables.events} WHERE position > ? AND substr(stream, 1, ?) = ? ORDER BY position LIMIT ?
-       ) UNION ALL SELECT max(position), NULL, NULL, NULL FROM ${tables.events}`,
+      `SELECT * FROM (
+         SELECT position, stream, seq, ${PAYLOAD_WITHIN} FROM ${tables.events} WHERE position > @after AND substr(stream, 1, @characters) = @prefix ORDER BY position LIMIT @rows
+       ) UNION ALL SELECT max(position), NULL, NULL, NULL, NULL FROM ${tables.events}`,
     ).raw(true);
     // Within a stream positions grow with seq, so the first position of a prefix is one range scan of the key.
     this.#prefixStart = prepare(`SELECT min(position) FROM ${tables.events} WHERE stream >= ? AND stream < ?`).pluck(true);
@@ -113,8 +122,9 @@ export class SqliteFeed<P> {
       upperBound: prefix === '' ? undefined : prefixUpperBound(prefix),
       scanned: 0,
     };
+    const budget = new PageBudget(this.#pageSize, this.#pageBytes);
     const source: FeedSource<P> = {
-      readPage: (from, limit) => this.#readPage(from === undefined ? undefined : Number(from), limit, scan),
+      readPage: (from, limit) => this.#readPage(from === undefined ? undefined : Number(from), limit, scan, budget),
       version: () => this.#notifier.version,
       waitForChange: (seen, signal) => this.#wait(seen, signal),
     };
@@ -127,48 +137,64 @@ export class SqliteFeed<P> {
     this.#notifier.close();
   }
 
-  #readPage(from: number | undefined, limit: number, scan: PrefixScan): FeedEvent<P>[] {
+  #readPage(from: number | undefined, limit: number, scan: PrefixScan, budget: PageBudget): FeedEvent<P>[] {
     if (this.#isClosed()) throw new StoreClosedError('feed');
     let after = from ?? 0;
     try {
-      if (scan.prefix === '') return this.#collect(this.#page.iterate(after, limit) as IterableIterator<FeedRow>, limit).events;
-      if (from === undefined && scan.upperBound !== undefined) {
-        const first = this.#prefixStart.get(scan.prefix, scan.upperBound) as number | null;
-        if (first === null) return [];
-        after = first - 1;
+      if (scan.prefix !== '') {
+        if (from === undefined && scan.upperBound !== undefined) {
+          const first = this.#prefixStart.get(scan.prefix, scan.upperBound) as number | null;
+          if (first === null) return [];
+          after = first - 1;
+        }
+        after = Math.max(after, scan.scanned);
       }
-      after = Math.max(after, scan.scanned);
-      const rows = this.#prefixPage.iterate(after, scan.characters, scan.prefix, limit) as IterableIterator<FeedRow>;
-      const { events, scannedTo } = this.#collect(rows, limit);
-      // Inside a transaction the caller opened, what was scanned may still roll back and its positions be given again.
-      if (scannedTo !== undefined && !this.#db.inTransaction) scan.scanned = Math.max(scan.scanned, scannedTo);
-      return events;
+      for (;;) {
+        const rows = budget.rows(limit);
+        const allowance = budget.rowBytes(rows);
+        const found = (
+          scan.prefix === ''
+            ? this.#page.all({ after, rows, allowance })
+            : this.#prefixPage.all({ after, rows, allowance, characters: scan.characters, prefix: scan.prefix })
+        ) as FeedRow[];
+        const page = this.#collect(found, rows, budget);
+        if (page === undefined) continue; // its first payload was withheld: ask again for fewer rows
+        // Inside a transaction the caller opened, what was scanned may still roll back and its positions be given again.
+        if (page.scannedTo !== undefined && !this.#db.inTransaction) scan.scanned = Math.max(scan.scanned, page.scannedTo);
+        return page.events;
+      }
     } catch (error) {
       throw new BackendError(`reading the feed after position ${after} failed: ${describeCause(error)}`, error);
     }
   }
 
   /**
-   * The events of a page's rows, and how far the scan went when the page
-   * came back short (the high-mark row), so that nothing up to it needs
-   * scanning again.
+   * The events of a page's rows up to the first withheld payload
+   * (`undefined` when it is the first), and how far the scan went when the
+   * page came back short (the high-mark row), so that nothing up to it
+   * needs scanning again.
    */
-  #collect(rows: IterableIterator<FeedRow>, limit: number): { events: FeedEvent<P>[]; scannedTo: number | undefined } {
+  #collect(rows: FeedRow[], asked: number, budget: PageBudget): { events: FeedEvent<P>[]; scannedTo: number | undefined } | undefined {
     const events: FeedEvent<P>[] = [];
-    let characters = 0;
     // max(position) is null in an empty table: nothing was scanned then.
     let highMark: number | null = null;
-    for (const [position, stream, seq, payload] of rows) {
+    let longest = '';
+    for (const [position, stream, seq, payload, withheld] of rows) {
       if (stream === null) {
         highMark = position;
-        continue;
+      } else if (withheld !== null) {
+        budget.sized(Math.max(withheld, Buffer.byteLength(longest)));
+        return events.length === 0 ? undefined : { events, scannedTo: undefined };
+      } else {
+        const text = payload as string;
+        if (text.length > longest.length) longest = text;
+        const digits = String(position);
+        events.push({ position: `${ZEROS[WIDTH - digits.length]}${digits}`, stream, seq, payload: JSON.parse(text) as P });
       }
-      events.push({ position: String(position).padStart(WIDTH, '0'), stream, seq, payload: JSON.parse(payload) as P });
-      characters += payload.length;
-      if (characters >= PAGE_CHARACTERS) break; // leaving the loop resets the statement
     }
-    const short = events.length < limit && characters < PAGE_CHARACTERS;
-    return { events, scannedTo: short ? (highMark ?? undefined) : undefined };
+    // By its longest text: UTF-8 bytes per character vary, but this only sizes the next page.
+    budget.sized(Buffer.byteLength(longest));
+    return { events, scannedTo: events.length < asked ? (highMark ?? undefined) : undefined };
   }
 
   async #wait(seen: number, signal: AbortSignal | undefined): Promise<void> {

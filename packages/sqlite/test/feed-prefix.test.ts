@@ -17,8 +17,8 @@ function recordingDatabase(db: Database.Database): { db: SqliteDatabase; afters:
   const spied = spyOnStatements(
     db,
     (source) => source.includes('substr(stream'),
-    'iterate',
-    (params) => afters.push(Number(params[0])),
+    'all',
+    (params) => afters.push(Number((params[0] as { after: number }).after)),
   );
   return { db: spied, afters };
 }

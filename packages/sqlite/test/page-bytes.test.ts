@@ -3,6 +3,7 @@ import { SqliteEventStore } from '@hume/sqlite';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { spawnFixture } from './child-process.js';
+import { spyOnStatements } from './statement-spy.js';
 import { tempDir } from './temp-dir.js';
 
 const dir = tempDir('page-bytes');
@@ -22,6 +23,37 @@ describe('pages bounded by bytes', () => {
       expect(seen.map((event) => event.seq)).toEqual(payloads.map((_, i) => i + 1).slice(from));
       expect(seen.map((event) => event.payload)).toEqual(payloads.slice(from));
     }
+    await store.close();
+  });
+
+  it('bound the feed’s pages by pageBytes too: each query lets its payloads share them, an event larger than that comes alone', async () => {
+    const asked: { rows: number; allowance: number }[] = [];
+    const db = spyOnStatements(
+      new Database(newFile()),
+      (source) => source.includes('@allowance'),
+      'all',
+      (params) => asked.push(params[0] as { rows: number; allowance: number }),
+    );
+    const store = new SqliteEventStore(db, { pageSize: 100, pageBytes: 3000 });
+    // Stored as 300 bytes each: pages of 10 fill the budget exactly.
+    const even = Array.from({ length: 300 }, (_, i) => `${i}`.padEnd(298, 'x'));
+    await store.appendMany('even', even);
+    const mixed = [...Array(40).fill('s'), 'L'.repeat(5000), 'm'.repeat(900), 'L'.repeat(7000), ...Array(40).fill('t')];
+    await store.appendMany('mixed', mixed);
+    const queries: number[] = [];
+    for (const prefix of ['', 'mix']) {
+      asked.length = 0;
+      const read: unknown[] = [];
+      for await (const event of store.feed(undefined, { prefix })) read.push(event.payload);
+      expect(read).toEqual(prefix === '' ? [...even, ...mixed] : mixed);
+      for (const { rows, allowance } of asked) if (rows > 1) expect(rows * allowance).toBeLessThanOrEqual(3000);
+      // The two events larger than the budget were asked for alone.
+      expect(asked.filter(({ rows }) => rows === 1).length).toBeGreaterThanOrEqual(2);
+      queries.push(asked.length);
+    }
+    // The whole feed: one query whose first payload was withheld, then 31 pages of 10 (not a withheld
+    // payload in every other query), then the mixed stream's 8 (its two large ones alone).
+    expect(queries).toEqual([40, 8]);
     await store.close();
   });
 

@@ -1,7 +1,7 @@
 import type { SqliteDatabase, SqliteStatement } from '@hume/sqlite';
 import type Database from 'better-sqlite3';
 
-type Method = 'run' | 'get' | 'iterate';
+type Method = 'run' | 'get' | 'all' | 'iterate';
 
 /**
  * `db` as the store sees it, but every call of `method` on a statement whose

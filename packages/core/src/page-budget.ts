@@ -1,13 +1,14 @@
-/** The largest value of PostgreSQL's `integer`, which `octet_length` returns: no payload is larger. */
+/** A page of one row sends its payload whatever its size (2^31 - 1: SQL's `integer`, which a size fits in). */
 const ANY_SIZE = 2 ** 31 - 1;
 
 /**
  * How big the next page of one read may be, so that a page stays within
- * `bytes` of payload without the server summing sizes row by row (a
- * window over the page measured at twice the cost of the scan itself).
- * A page of `rows` events lets each payload have `bytes / rows` bytes:
- * one that is larger is withheld (the server sends its size in place of
- * it, see {@link payloadColumnsWithin}) and the page ends before it. Each
+ * `bytes` of payload without the backend summing sizes row by row (on
+ * PostgreSQL a window over the page cost as much as the scan itself), for
+ * adapters whose page query can withhold a payload. A page of `rows`
+ * events lets each payload have `bytes / rows` bytes: the query sends the
+ * size of a larger one in its place (`CASE WHEN size <= allowance THEN
+ * payload END`), and the page ends before it. Each
  * page sizes the next by its largest payload, so a read of payloads of a
  * few KiB settles on pages that fit them rather than withholding one in
  * every page. A page of one row withholds nothing: an event larger than
@@ -45,22 +46,4 @@ export class PageBudget {
   sized(size: number): void {
     this.#rows = Math.max(1, Math.min(this.#maxRows, Math.floor(this.#bytes / Math.max(1, size))));
   }
-}
-
-/**
- * The SQL of two columns for a byte allowance given as parameter `$n`:
- * `payload`, the payload when its stored size (`payload_bytes`, see the
- * schema) is within it, else NULL; `withheld_bytes`, NULL when it is, else
- * that size. A withheld payload is never fetched from storage. Both stay
- * as cheap as the payload alone: no cast of `payload` to text (an I/O
- * conversion, 15 % of a page measured) and, mostly, a NULL.
- *
- * @example
- * ```ts
- * `SELECT seq, ${payloadColumnsWithin(4)} FROM events WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
- * ```
- */
-export function payloadColumnsWithin(parameter: number): string {
-  const allowance = `$${parameter}::integer`;
-  return `CASE WHEN payload_bytes <= ${allowance} THEN payload END AS payload, CASE WHEN payload_bytes > ${allowance} THEN payload_bytes END AS withheld_bytes`;
 }
