@@ -1,0 +1,70 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FeedChannel, NOTIFY_INTERVAL_MS } from '../src/postgres-feed-channel.js';
+import { databaseUrl } from './database.js';
+
+const CHANNEL = `hume_test_throttle_${process.pid}`;
+let listener: pg.Client;
+const heard: number[] = [];
+
+beforeAll(async () => {
+  listener = new pg.Client({ connectionString: databaseUrl });
+  listener.on('error', () => undefined);
+  listener.on('notification', () => heard.push(performance.now()));
+  await listener.connect();
+  await listener.query(`LISTEN ${CHANNEL}`);
+});
+afterAll(async () => {
+  await listener.end();
+});
+
+const until = async (condition: () => boolean, ms = 2_000): Promise<void> => {
+  for (const deadline = Date.now() + ms; !condition() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+
+describe('the feed channel', () => {
+  it('announces a burst of commits with at most one NOTIFY per interval, the first at once and the last after the burst', async () => {
+    const channel = new FeedChannel({ connectionString: databaseUrl }, CHANNEL, { heard: () => undefined, lost: () => undefined });
+    try {
+      // A lone commit after a quiet spell: announced without waiting for the interval.
+      heard.length = 0;
+      const alone = performance.now();
+      channel.notify();
+      await until(() => heard.length === 1);
+      expect(heard).toHaveLength(1);
+
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      heard.length = 0;
+      const started = performance.now();
+      let last = started;
+      for (let commit = 0; commit < 400; commit++) {
+        channel.notify();
+        last = performance.now();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const elapsed = last - started;
+      await until(() => heard.length > 0 && (heard.at(-1) as number) >= last);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The commits at the end of the burst were announced after the last of them.
+      expect(heard.at(-1)).toBeGreaterThanOrEqual(last);
+      // One per 2 ms at most (plus the one at its start and the one after it), far fewer than the 400 commits.
+      expect(NOTIFY_INTERVAL_MS).toBe(2);
+      expect(heard.length).toBeLessThanOrEqual(Math.ceil(elapsed / 2) + 2);
+      expect(heard.length).toBeLessThan(400);
+      expect(alone).toBeLessThan(started);
+    } finally {
+      await channel.close();
+    }
+  });
+
+  it('announces on close() the commits still waiting for the interval to pass', async () => {
+    const channel = new FeedChannel({ connectionString: databaseUrl }, CHANNEL, { heard: () => undefined, lost: () => undefined });
+    heard.length = 0;
+    channel.notify();
+    await until(() => heard.length === 1);
+    channel.notify(); // within the interval: waits for it
+    await channel.close();
+    await until(() => heard.length === 2);
+    expect(heard).toHaveLength(2);
+  });
+});
