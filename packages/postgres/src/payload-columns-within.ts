@@ -1,5 +1,3 @@
-import type { PageBudget } from '@hume/core';
-
 /**
  * The SQL of two columns for a byte allowance given as parameter `$n`:
  * `payload`, the payload when its stored size (`payload_bytes`, see the
