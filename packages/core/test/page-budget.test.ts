@@ -6,7 +6,7 @@ describe('PageBudget', () => {
     const budget = new PageBudget(1000, 4000);
     expect(budget.rows(1000)).toBe(1000);
     expect(budget.rows(2)).toBe(2);
-    budget.sized(400);
+    budget.sized(320);
     expect(budget.rows(1000)).toBe(10);
     budget.sized(10_000);
     expect(budget.rows(1000)).toBe(1);
@@ -17,13 +17,15 @@ describe('PageBudget', () => {
     expect(budget.rowBytes(1000)).toBe(4);
     expect(budget.rowBytes(3)).toBe(1333);
     expect(budget.rowBytes(1)).toBe(2 ** 31 - 1);
+    // However large the budget, the allowance fits the SQL integer it is sent as.
+    expect(new PageBudget(2, Number.MAX_SAFE_INTEGER).rowBytes(2)).toBe(2 ** 31 - 1);
   });
 
-  it('sizes each page by the largest payload of the one before, growing back to the most rows', () => {
+  it('sizes each page by the largest payload of the one before, with a quarter more room, growing back to the most rows', () => {
     const budget = new PageBudget(100, 10_000);
-    budget.sized(1000);
+    budget.sized(800);
     expect(budget.rows(100)).toBe(10);
-    // Every payload of that size fits a page of that many rows.
+    // Payloads a quarter larger than that one fit a page of that many rows.
     expect(budget.rowBytes(budget.rows(100))).toBeGreaterThanOrEqual(1000);
     budget.sized(1);
     expect(budget.rows(100)).toBe(100);

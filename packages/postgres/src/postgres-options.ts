@@ -20,10 +20,11 @@ export interface PostgresOptions {
    */
   readonly maxPayloadBytes?: number;
   /**
-   * Bytes of stored payload (JSON text) a read fetches per page at most: a
-   * page ends after `readPageSize` events or `readPageBytes` bytes,
-   * whichever comes first, and always holds at least one event. Default
-   * 4 MiB (4194304).
+   * Bytes of stored payload (JSON text) a read or feed fetches per page,
+   * about: a page of N events lets each payload have `readPageBytes / N`
+   * bytes and ends before a larger one (the next page is sized to fit it),
+   * and always holds at least one event (a read's first, whatever its
+   * size). Default 4 MiB (4194304).
    */
   readonly readPageBytes?: number;
   /**

@@ -31,10 +31,10 @@ export interface Statements {
    */
   readonly appendAllWithoutExpect: Statement;
   /**
-   * `$1` stream, `$2` after, `$3` limit, `$4` byte budget: one keyset page,
-   * `[seq, payload, more]` rows. The page ends after `$3` events or once
-   * their payloads reach `$4` bytes (at least one event); `more` on the last
-   * row says the budget cut the page short of events that exist.
+   * `$1` stream, `$2` after, `$3` limit, `$4` the largest payload sent:
+   * one keyset page, `[seq, payload, withheld_bytes]` rows; `payload` is
+   * NULL and `withheld_bytes` its size when it is over `$4`, except in the
+   * page's first row (see PageBudget in @hume/core).
    */
   readonly readPage: Statement;
 }
@@ -93,8 +93,11 @@ export function statementsFor(options: ResolvedOptions): Statements {
       )
       SELECT array_agg(c.seq - u.total + u.upto ORDER BY u.i) FROM u JOIN c ON c.stream = u.stream`,
     ),
-    // A page of $3 events at most, payloads over $4 bytes withheld (see PageBudget).
-    readPage: named(`SELECT seq, ${payloadColumnsWithin(4)} FROM ${events} WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
+    // A page of $3 events at most, payloads over $4 bytes withheld (see PageBudget) but the first
+    // one's (seqs have no gaps): a read of a few large events takes one query per page, not two.
+    readPage: named(
+      `SELECT seq, ${payloadColumnsWithin(4, 'seq = $2::bigint + 1')} FROM ${events} WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    ),
   };
 }
 
