@@ -105,11 +105,11 @@ export class FeedChannel {
 
   /** Announces commits not announced yet, waits (a bounded time) for the NOTIFY in flight, then ends the connection. */
   async close(): Promise<void> {
-    if (this.#nextNotify !== undefined) {
-      clearTimeout(this.#nextNotify);
-      this.#nextNotify = undefined;
-      if (!this.#notifying) this.#send();
-    }
+    // A NOTIFY in flight may leave commits after it unannounced: send one more rather than wait out the interval.
+    if (this.#notifying) await bounded(this.#notifying);
+    clearTimeout(this.#nextNotify);
+    this.#nextNotify = undefined;
+    if (this.#unannounced && !this.#notifying && !this.#closed) this.#send();
     this.#closed = true;
     if (this.#notifying) await bounded(this.#notifying);
     const client = this.#client ?? (this.#connecting ? await bounded(this.#connecting) : undefined);

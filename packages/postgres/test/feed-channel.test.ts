@@ -62,8 +62,16 @@ describe('the feed channel', () => {
     heard.length = 0;
     channel.notify();
     await until(() => heard.length === 1);
-    channel.notify(); // within the interval: waits for it
+    channel.notify(); // within the interval, or while the first is still on its way: waits
     await channel.close();
+    await until(() => heard.length === 2);
+    expect(heard).toHaveLength(2);
+
+    const closing = new FeedChannel({ connectionString: databaseUrl }, CHANNEL, { heard: () => undefined, lost: () => undefined });
+    heard.length = 0;
+    closing.notify();
+    closing.notify(); // the first is on its way: this one waits behind it
+    await closing.close();
     await until(() => heard.length === 2);
     expect(heard).toHaveLength(2);
   });
