@@ -21,13 +21,16 @@ const HEADROOM = 1.25;
  * ```ts
  * const budget = new PageBudget(1000, 4 * 2 ** 20);
  * const rows = budget.rows(1000); // 1000 rows, each payload at most budget.rowBytes(rows) = 4194 bytes
- * budget.sized(10_000); // that page's largest payload: the next asks for 335 rows of up to 12,520 bytes
+ * for (const text of sentTexts) budget.sent(text);
+ * budget.ended(10_000); // a payload of 10,000 bytes was withheld: the next page asks for 335 rows of up to 12,520 bytes
  * ```
  */
 export class PageBudget {
   readonly #maxRows: number;
   readonly #bytes: number;
   #rows: number;
+  /** The longest payload text of the page being taken. */
+  #longest = '';
 
   constructor(maxRows: number, bytes: number) {
     this.#maxRows = maxRows;
@@ -53,5 +56,21 @@ export class PageBudget {
   sized(size: number): void {
     const rows = Math.floor(this.#bytes / (Math.max(1, size) * HEADROOM));
     this.#rows = Math.max(1, Math.min(this.#maxRows, rows));
+  }
+
+  /** A payload of the page was sent as `text`. */
+  sent(text: string): void {
+    if (text.length > this.#longest.length) this.#longest = text;
+  }
+
+  /**
+   * The page ended, at a payload of `withheldBytes` that was withheld or at
+   * its last row: sizes the next by the larger of that and its longest
+   * text sent (UTF-8 bytes per character vary, but this only sizes the
+   * next page, never bounds this one).
+   */
+  ended(withheldBytes = 0): void {
+    this.sized(Math.max(withheldBytes, Buffer.byteLength(this.#longest)));
+    this.#longest = '';
   }
 }

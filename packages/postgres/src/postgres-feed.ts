@@ -238,26 +238,23 @@ function hash(text: string): string {
 /** The events of a page's rows up to the first withheld payload; `undefined` when it is the first (ask again). */
 function toFeedEvents<P>(rows: (string | null)[][], budget: PageBudget): FeedEvent<P>[] | undefined {
   const events: FeedEvent<P>[] = [];
-  let longest = '';
   try {
     for (const [tx, position, stream, seq, payload, withheldBytes] of rows) {
       if (withheldBytes != null) {
-        budget.sized(Math.max(Number(withheldBytes), Buffer.byteLength(longest)));
+        budget.ended(Number(withheldBytes));
         return events.length === 0 ? undefined : events;
       }
-      const text = payload as string;
-      if (text.length > longest.length) longest = text;
+      budget.sent(payload as string);
       events.push({
         position: `${ZEROS[20 - (tx as string).length]}${tx}-${ZEROS[19 - (position as string).length]}${position}`,
         stream: stream as string,
         seq: Number(seq),
-        payload: JSON.parse(text) as P,
+        payload: JSON.parse(payload as string) as P,
       });
     }
   } catch (error) {
     throw new BackendError(`reading the feed failed: ${error instanceof Error ? error.message : String(error)}`, error);
   }
-  // By its longest text: UTF-8 bytes per character vary, but this only sizes the next page.
-  budget.sized(Buffer.byteLength(longest));
+  budget.ended();
   return events;
 }

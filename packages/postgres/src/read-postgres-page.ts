@@ -43,22 +43,19 @@ export async function readPostgresPage<P>(
  */
 function toPage<P>(operation: string, rows: Row[], shortenedTo: number | undefined, budget: PageBudget): EventPage<P> | undefined {
   const events = [];
-  let longest = '';
   try {
     for (const [seq, payload, withheldBytes] of rows) {
       if (withheldBytes != null) {
-        budget.sized(Math.max(Number(withheldBytes), Buffer.byteLength(longest)));
+        budget.ended(Number(withheldBytes));
         return events.length === 0 ? undefined : cutPage(events);
       }
-      const text = payload as string;
-      if (text.length > longest.length) longest = text;
-      events.push({ seq: parseSeq(seq as string), payload: JSON.parse(text) as P });
+      budget.sent(payload as string);
+      events.push({ seq: parseSeq(seq as string), payload: JSON.parse(payload as string) as P });
     }
   } catch (error) {
     throw new BackendError(`${operation} failed: ${describeFailure(error)}`, error);
   }
-  // By its longest text: UTF-8 bytes per character vary, but this only sizes the next page.
-  budget.sized(Buffer.byteLength(longest));
+  budget.ended();
   // A page asked to be shorter than the reader wanted says nothing about the stream's end.
   return events.length === shortenedTo ? cutPage(events) : events;
 }

@@ -178,22 +178,19 @@ export class SqliteFeed<P> {
     const events: FeedEvent<P>[] = [];
     // max(position) is null in an empty table: nothing was scanned then.
     let highMark: number | null = null;
-    let longest = '';
     for (const [position, stream, seq, payload, withheld] of rows) {
       if (stream === null) {
         highMark = position;
       } else if (withheld !== null) {
-        budget.sized(Math.max(withheld, Buffer.byteLength(longest)));
+        budget.ended(withheld);
         return events.length === 0 ? undefined : { events, scannedTo: undefined };
       } else {
-        const text = payload as string;
-        if (text.length > longest.length) longest = text;
+        budget.sent(payload as string);
         const digits = String(position);
-        events.push({ position: `${ZEROS[WIDTH - digits.length]}${digits}`, stream, seq, payload: JSON.parse(text) as P });
+        events.push({ position: `${ZEROS[WIDTH - digits.length]}${digits}`, stream, seq, payload: JSON.parse(payload as string) as P });
       }
     }
-    // By its longest text: UTF-8 bytes per character vary, but this only sizes the next page.
-    budget.sized(Buffer.byteLength(longest));
+    budget.ended();
     return { events, scannedTo: events.length < asked ? (highMark ?? undefined) : undefined };
   }
 
