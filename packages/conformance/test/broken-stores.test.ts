@@ -146,6 +146,20 @@ const expectedCatches: [keyof Quirks, string[]][] = [
   ['checkpointAcceptsAnyPosition', ['C15.3-bad-arguments-are-refused-and-store-nothing']],
   ['checkpointTrimsNames', ['C15.1-names-are-exact-and-seen-by-every-instance']],
   ['checkpointHidesFailures', ['C15.4-backend-failures-reject-with-code-backend']],
+  [
+    'capabilitiesIgnoreClose',
+    [
+      'C8.3-append-many-after-close-rejects-with-closed',
+      'C8.3-streams-after-close-rejects-with-closed',
+      'C8.3-feed-after-close-rejects-with-closed',
+      'C8.3-snapshots-after-close-rejects-with-closed',
+      'C8.3-checkpoints-after-close-rejects-with-closed',
+    ],
+  ],
+  [
+    'feedAndStreamsHideFailures',
+    ['C8.2-a-listing-rejects-with-backend-once-the-backend-fails', 'C13.11-a-feed-rejects-with-backend-once-the-backend-fails'],
+  ],
 ];
 
 describe('the kit catches broken stores', () => {
@@ -245,7 +259,8 @@ describe('the kit catches broken stores', () => {
     const report = await runConformance(target({ [quirk]: true }), { ...options, name: quirk });
     const failed = report.cases.filter((c) => c.status === 'fail');
     expect(failed.map((c) => c.id)).toEqual(expect.arrayContaining(ids));
-    expect(report.ok).toBe(false);
+    // A run fails on a MUST; a quirk caught only by SHOULD cases (C8.3) leaves it passing, with those cases failed.
+    expect(report.ok).toBe(!failed.some((c) => c.level === 'MUST'));
     for (const entry of failed) {
       expect(entry.message, entry.id).toBeTruthy();
       expect(entry.hint, entry.id).toMatch(/^(check|make|use|wrap|return|keep) /);

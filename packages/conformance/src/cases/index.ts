@@ -2,6 +2,7 @@ import type { ConformanceCase } from '../conformance-case.js';
 import { aliasingCases } from './aliasing-cases.js';
 import { appendCases } from './append-cases.js';
 import { batchCases } from './batch-cases.js';
+import { capabilityOutcomeCases } from './capability-outcome-cases.js';
 import { checkpointCases } from './checkpoint-cases.js';
 import { closeCases } from './close-cases.js';
 import { commitFaultCases } from './commit-fault-cases.js';
@@ -53,6 +54,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...raceCases,
     ...faultCases,
     ...closeCases,
+    ...capabilityOutcomeCases,
     ...batchCases,
     ...unknownOutcomeCases,
     ...feedCases,
