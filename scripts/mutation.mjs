@@ -9,9 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatRows, scoreRows } from './mutation-score.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const usage = `Usage: pnpm mutation [--adapter sqlite|postgres]... [--suite kit|own]... [--mutate <glob>]...
+const usage = `Usage: pnpm mutation [--adapter sqlite|postgres]... [--suite kit|own]... [--mutate <glob>]... [--concurrency <n>]
 
 Mutates the adapters' sources with StrykerJS and runs the conformance suite
 alone (suite "kit", the kit's score) and the adapter's own tests (suite "own"),
@@ -22,6 +23,13 @@ the source with a reason (// Stryker disable next-line …) and count as ignored
   --suite <name>     kit or own (repeatable; default both)
   --mutate <glob>    only these files, relative to the adapter (repeatable;
                      default src/**/*.ts but index.ts), e.g. src/sqlite-statements.ts
+  --concurrency <n>  test runners at once (default 1; each runs the suite, with
+                     its own PostgreSQL server for @hume/postgres)
+
+The kit suite is scored twice: over all source, and over the contract's code
+alone (regions marked "// kit scope: outside the contract — <why>" are left
+out; scripts/mutation-score.mjs). Each mutant's outcome is logged as it is
+tested in packages/<adapter>/reports/mutation/<suite>.log.
 
 Reports: packages/<adapter>/reports/mutation/<suite>.json (and on stdout).
 Example: pnpm mutation --adapter sqlite --suite kit --mutate src/sqlite-statements.ts`;
@@ -33,6 +41,7 @@ try {
       adapter: { type: 'string', multiple: true },
       suite: { type: 'string', multiple: true },
       mutate: { type: 'string', multiple: true },
+      concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -64,6 +73,7 @@ for (const adapter of adapters) {
   for (const suite of suites) {
     const args = [stryker, 'run', '../../stryker.config.mjs'];
     if (values.mutate) args.push('--mutate', values.mutate.join(','));
+    if (values.concurrency) args.push('--concurrency', values.concurrency);
     console.log(`\n== @hume/${adapter}, suite ${suite}: node ${args.slice(1).join(' ')}`);
     const run = spawnSync(process.execPath, args, { cwd, stdio: 'inherit', env: { ...process.env, HUME_MUTATION_SUITE: suite } });
     const report = `${cwd}/reports/mutation/${suite}.json`;
@@ -72,31 +82,8 @@ for (const adapter of adapters) {
       process.exitCode = 1;
       continue;
     }
-    results.push({ adapter, suite, ...score(JSON.parse(readFileSync(report, 'utf8'))) });
+    for (const row of scoreRows(JSON.parse(readFileSync(report, 'utf8')), cwd, suite)) results.push({ adapter, suite, ...row });
   }
 }
 
-console.log('\nadapter   suite  killed  survived  no cover  timeout  errors  ignored  score');
-for (const r of results) {
-  console.log(
-    `${r.adapter.padEnd(9)} ${r.suite.padEnd(6)} ${String(r.Killed).padStart(6)}  ${String(r.Survived).padStart(8)}  ${String(r.NoCoverage).padStart(8)}  ${String(r.Timeout).padStart(7)}  ${String(r.errors).padStart(6)}  ${String(r.Ignored).padStart(7)}  ${r.score}`,
-  );
-}
-
-/**
- * Stryker's mutation score: detected (killed or timed out) over valid mutants
- * (detected, survived, not covered); compile and runtime errors and ignored
- * (equivalent) mutants are left out, as Stryker's own report does.
- */
-function score(report) {
-  const counts = { Killed: 0, Survived: 0, NoCoverage: 0, Timeout: 0, Ignored: 0, errors: 0 };
-  for (const file of Object.values(report.files)) {
-    for (const mutant of file.mutants) {
-      if (mutant.status in counts) counts[mutant.status]++;
-      else counts.errors++;
-    }
-  }
-  const detected = counts.Killed + counts.Timeout;
-  const valid = detected + counts.Survived + counts.NoCoverage;
-  return { ...counts, score: valid === 0 ? 'n/a' : `${((100 * detected) / valid).toFixed(1)} %` };
-}
+console.log(`\n${formatRows(results)}`);

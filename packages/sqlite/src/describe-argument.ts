@@ -1,3 +1,4 @@
+// kit scope: outside the contract — error messages for the constructor's own arguments and options (pnpm mutation)
 /**
  * A short rendering of a bad argument for an error message: strings quoted
  * and cut, objects named by their constructor.

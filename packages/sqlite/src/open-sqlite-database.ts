@@ -22,16 +22,21 @@ export interface OpenedSqliteDatabase {
  */
 export function openSqliteDatabase(database: string | SqliteDatabase, options: ResolvedSqliteOptions): OpenedSqliteDatabase {
   const owned = typeof database === 'string';
+  // kit scope: outside the contract — the constructor's check of its database argument
   if (owned && database.length === 0)
     throw new TypeError('database must be a file path, ":memory:", or an open better-sqlite3 Database (got "")');
   if (!owned && !isSqliteDatabase(database)) {
     throw new TypeError(`database must be a file path, ":memory:", or an open better-sqlite3 Database (got ${describeArgument(database)})`);
   }
   if (!owned && !database.open) throw new TypeError('database must be open (got a closed Database)');
+  // kit scope: end
   let db: SqliteDatabase | undefined;
   try {
+    // Stryker disable next-line ObjectLiteral: equivalent, the busy_timeout pragma on the next line sets the same wait
     db = owned ? new Database(database, { timeout: options.busyTimeout }) : database;
     db.pragma(`busy_timeout = ${options.busyTimeout}`);
+    // kit scope: outside the contract — WAL (speed; readers never wait for the writer) and the synchronous level (what a power loss keeps): no outcome
+    // a kit can observe depends on them. And a constructor that fails to open its file.
     useWal(db, options.busyTimeout);
     db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     return { db, owned };
@@ -39,8 +44,10 @@ export function openSqliteDatabase(database: string | SqliteDatabase, options: R
     if (owned) db?.close();
     throw new BackendError(`opening the SQLite database ${owned ? JSON.stringify(database) : ''} failed: ${describeCause(error)}`, error);
   }
+  // kit scope: end
 }
 
+// kit scope: outside the contract — opening the file (see openSqliteDatabase)
 /**
  * Switches the file to WAL (a setting of the file, kept across opens). The
  * switch needs the file to itself, and SQLite reports a conflict with
@@ -73,6 +80,8 @@ function isSqliteDatabase(value: unknown): value is SqliteDatabase {
   const candidate = value as Record<string, unknown>;
   return ['prepare', 'exec', 'pragma', 'close'].every((name) => typeof candidate[name] === 'function');
 }
+
+// kit scope: end
 
 /** The driver's message, for the text of the error that wraps it. */
 export function describeCause(error: unknown): string {

@@ -13,6 +13,7 @@
  */
 export function prefixUpperBound(prefix: string): string | undefined {
   const codePoints = [...prefix].map((character) => character.codePointAt(0) as number);
+  // Stryker disable next-line EqualityOperator: equivalent, a bound given up on (undefined) only makes the feed scan for its prefix from the start
   for (let index = codePoints.length - 1; index >= 0; index--) {
     const codePoint = codePoints[index] as number;
     if (codePoint === 0x10ffff) continue;

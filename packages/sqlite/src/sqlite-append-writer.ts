@@ -80,6 +80,7 @@ export class SqliteAppendWriter {
     return outcomes;
   }
 
+  // kit scope: outside the contract — a transaction the application opened on a shared Database, a feature of this adapter's own
   /**
    * One append inside the caller's own transaction, under a savepoint: it
    * commits, or rolls back, with the caller's transaction. The last seq is
@@ -101,6 +102,7 @@ export class SqliteAppendWriter {
       throw error;
     }
   }
+  // kit scope: end
 
   /** Checks `expect` against the last seq (the table's, or one written earlier in this transaction) and inserts. */
   #writeLocked(append: PendingAppend, lasts: Map<string, Seq>): AppendOutcome {

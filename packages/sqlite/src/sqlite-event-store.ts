@@ -98,9 +98,11 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
       this.#sql = prepareSqliteStatements(db, tables);
       this.#feed = new SqliteFeed(db, tables, this.#options.pageSize, this.#options.pageBytes, () => this.#closed);
     } catch (error) {
+      // kit scope: outside the contract — a constructor that fails (a file SQLite cannot create tables in): the kit's targets make stores that open
       if (owned) db.close();
       if (error instanceof Error && 'code' in error && error.code === 'BACKEND') throw error;
       throw new BackendError(`creating the tables of the SQLite event store failed: ${describeCause(error)}`, error);
+      // kit scope: end
     }
     this.#writer = new SqliteAppendWriter(db, this.#sql, this.#lastSeqs);
     this.#group = new SqliteGroupCommit(db, this.#writer, this.#options.busyTimeout);
@@ -117,9 +119,11 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
    * new SqliteEventStore(':memory:').options.durability; // 'full'
    * ```
    */
+  // kit scope: outside the contract — an accessor of this adapter's own
   get options(): ResolvedSqliteOptions {
     return this.#options;
   }
+  // kit scope: end
 
   /**
    * Appends `payload` at the stream's last seq + 1, when `expect` (if given)
@@ -321,7 +325,9 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     try {
       this.#db.close();
     } catch (error) {
+      // kit scope: outside the contract — a database that fails to close: no target hook makes SQLite refuse close()
       throw new BackendError(`closing the SQLite database failed: ${describeCause(error)}`, error);
+      // kit scope: end
     }
   }
 }

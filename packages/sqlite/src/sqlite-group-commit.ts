@@ -77,8 +77,10 @@ export class SqliteGroupCommit {
    */
   drain(): void {
     if (this.#queue.length === 0) return;
+    // kit scope: outside the contract — a transaction the application opened on a shared Database, a feature of this adapter's own
     if (this.#db.open && this.#db.inTransaction) {
       this.#rejectAll((append) => new StoreClosedError(`append to stream ${JSON.stringify(append.stream)}`));
+      // kit scope: end
     } else {
       this.#write(this.#take());
     }
@@ -102,16 +104,19 @@ export class SqliteGroupCommit {
   readonly #flush = (): void => {
     this.#scheduled = false;
     if (this.#queue.length === 0) return;
+    // kit scope: outside the contract — a transaction the application opened on a shared Database, a feature of this adapter's own
     if (this.#db.open && this.#db.inTransaction) {
       this.#waitForCallerTransaction();
       return;
     }
+    // kit scope: end
     this.#write(this.#take());
     // The callers just answered append again from their promise callbacks: hold the queue for them.
     this.#scheduled = true;
     setImmediate(this.#flush);
   };
 
+  // kit scope: outside the contract — a transaction the application opened on a shared Database, a feature of this adapter's own
   #waitForCallerTransaction(): void {
     this.#waitingSince ??= Date.now();
     if (Date.now() - this.#waitingSince >= this.#busyTimeout) {
@@ -123,6 +128,8 @@ export class SqliteGroupCommit {
     setTimeout(this.#flush, 1);
   }
 
+  // kit scope: end
+
   #take(): Queued[] {
     const group = this.#queue;
     this.#queue = [];
@@ -130,9 +137,12 @@ export class SqliteGroupCommit {
     return group;
   }
 
+  // kit scope: outside the contract — a transaction the application opened on a shared Database, a feature of this adapter's own
   #rejectAll(failure: (append: Queued) => Error): void {
     for (const append of this.#take()) append.reject(failure(append));
   }
+
+  // kit scope: end
 
   #write(group: readonly Queued[]): void {
     let outcomes: AppendOutcome[];

@@ -85,6 +85,7 @@ export function resolveSqliteOptions(options: SqliteOptions = {}): ResolvedSqlit
     busyTimeout = 5_000,
     maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
   } = options;
+  // kit scope: outside the contract — the checks of SqliteOptions, an API of this adapter's own
   if (typeof tablePrefix !== 'string' || !identifier.test(tablePrefix)) {
     throw new TypeError(
       `options.tablePrefix must be 1 to 63 letters, digits or underscores, not starting with a digit (got ${describeArgument(tablePrefix)})`,
@@ -109,5 +110,6 @@ export function resolveSqliteOptions(options: SqliteOptions = {}): ResolvedSqlit
   }
   const payloadProblem = checkMaxPayloadBytes(maxPayloadBytes);
   if (payloadProblem) throw new RangeError(`options.maxPayloadBytes ${payloadProblem}`);
+  // kit scope: end
   return Object.freeze({ tablePrefix, durability, pageSize, pageBytes, busyTimeout, maxPayloadBytes });
 }

@@ -68,7 +68,7 @@ describeEventStore(
     holdWriteLock: (_store, ms) => holdWriteLock(shortWaitFile, ms),
     share: () => ({ module: openStore, options: { file: shortWaitFile } }),
   },
-  { grep: /^C8\.8-|^C2\.5-appends-racing/ },
+  { grep: /^C8\.8-|^C2\.5-appends-racing/, ...stepTimeout },
 );
 
 // Order by accident (class 4 of the kit's issue): with reverse_unordered_selects SQLite walks

@@ -55,7 +55,8 @@ export const outcomeCases = defineCases([
   {
     id: 'C8.2-backend-failures-reject-with-code-backend',
     level: 'MUST',
-    title: 'when the backend fails, append and the first next() of a read reject with code BACKEND and the driver error as cause',
+    title:
+      'when the backend fails, append (alone or with others at once) and the first next() of a read reject with code BACKEND and the driver error as cause',
     hint: 'wrap every driver call: catch the driver error and reject with new BackendError(message, driverError) from @hume/core',
     needs: ['fault'],
     async run({ store, stream, fault }) {
@@ -73,6 +74,19 @@ export const outcomeCases = defineCases([
       assert((rejection as { cause?: unknown }).cause !== undefined, 'the BACKEND error must carry the driver error as cause');
       const readError = await readRejects(store, name, 0, 'BACKEND', 'a read after the backend failed');
       assert((readError as { cause?: unknown }).cause !== undefined, 'the BACKEND error of the read must carry the driver error as cause');
+      // Appends called at once, which a store may write together (a group commit), fail alike.
+      const together = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.append(`${name}-${i % 3}`, i as never)));
+      for (const [i, outcome] of together.entries()) {
+        assert(
+          outcome.status === 'rejected',
+          `append ${i} of 8 called at once after the backend failed resolved ${show(outcome.status === 'fulfilled' ? outcome.value : undefined)}; it must reject with code BACKEND`,
+        );
+        assertEqual(
+          (outcome.reason as { code?: unknown })?.code,
+          'BACKEND',
+          `code of append ${i} of 8 called at once (${describeError(outcome.reason)})`,
+        );
+      }
     },
   },
   {
