@@ -156,6 +156,7 @@ const expectedCatches: [keyof Quirks, string[]][] = [
       'C8.3-checkpoints-after-close-rejects-with-closed',
     ],
   ],
+  ['feedPrefixRangeByCodeUnit', ['C13.9-prefix-yields-exactly-the-matching-streams-at-their-feed-positions']],
   [
     'feedAndStreamsHideFailures',
     ['C8.2-a-listing-rejects-with-backend-once-the-backend-fails', 'C13.11-a-feed-rejects-with-backend-once-the-backend-fails'],

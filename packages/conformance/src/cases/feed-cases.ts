@@ -159,12 +159,15 @@ export const feedCases = defineCases([
     async run({ store, stream }) {
       const start = await feedStart(store, stream('start'));
       const base = stream('feed');
-      const names = ['cat-1', 'cat-2', 'cat', 'cats', 'Cat-1', 'cät-1', 'cat_1', 'cat%1', 'dog-1', 'cat-', 'cat-1-x'].map(
+      // The last ones end a prefix at the edges of code point order (U+D7FF before U+E000, U+FFFF, the first and the
+      // last astral character): where a store that reads a prefix as a range computes the range's upper end.
+      const edges = ['cat\u{10FFFF}', 'cat\u{10FFFF}-1', 'cat\uD7FF-1', 'cat\uE000-1', 'cat\uFFFF-1', 'cat\u{10000}-1', 'cat\u{10000}'];
+      const names = ['cat-1', 'cat-2', 'cat', 'cats', 'Cat-1', 'cät-1', 'cat_1', 'cat%1', 'dog-1', 'cat-', 'cat-1-x', ...edges].map(
         (name) => `${base}:${name}`,
       );
       for (let round = 0; round < 3; round++) for (const name of names) await appendOk(store, name, { name, round });
       const whole = (await readFeed(store, start, undefined, 'the whole feed')).filter((item) => item.stream.startsWith(`${base}:`));
-      for (const prefix of ['cat-', 'cat', 'cat_', 'cat%', 'Cat', 'cat-1', '']) {
+      for (const prefix of ['cat-', 'cat', 'cat_', 'cat%', 'Cat', 'cat-1', '', 'cat\u{10FFFF}', 'cat\uD7FF', 'cat\uFFFF', 'cat\u{10000}']) {
         const filtered = await readFeed(store, undefined, { prefix: `${base}:${prefix}` }, `the feed with prefix ${show(prefix)}`);
         const expected = whole.filter((item) => item.stream.startsWith(`${base}:${prefix}`));
         assertEqual(
