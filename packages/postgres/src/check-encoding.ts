@@ -1,3 +1,4 @@
+// kit scope: outside the contract — a database not encoded in UTF8, which no kit target can give (every server the tests start is UTF8)
 /** Asks for the database's encoding and name: `[encoding, database]`. */
 export const encodingQuery = "SELECT current_setting('server_encoding'), current_database()";
 

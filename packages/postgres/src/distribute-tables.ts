@@ -1,3 +1,4 @@
+// kit scope: outside the contract — placing the tables on Citus (option citus); the Citus suite (pnpm test:citus) runs the kit there
 import type { PoolClient } from 'pg';
 import type { ResolvedOptions } from './postgres-options.js';
 import { rawTypes } from './raw-types.js';

@@ -117,7 +117,9 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
       this.#db.markUtf8();
       return result;
     } catch (error) {
+      // kit scope: outside the contract — a migration that fails (the kit's targets run on migrated schemas)
       throw new BackendError(`migrate of schema "${this.#options.schema}" failed: ${describeFailure(error)}`, error);
+      // kit scope: end
     }
   }
 

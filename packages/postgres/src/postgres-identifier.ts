@@ -17,6 +17,7 @@ const plainIdentifier = /^[a-z_][a-z0-9_]*$/;
  * ```
  */
 export function quoteIdentifier(option: string, name: unknown, suffixBytes = 0): string {
+  // kit scope: outside the contract — the checks of PostgresOptions, an API of this adapter's own (schema, tablePrefix)
   if (typeof name !== 'string' || !plainIdentifier.test(name)) {
     throw new RangeError(
       `${option} must be lowercase ASCII letters, digits and _, not starting with a digit (got ${typeof name === 'string' ? JSON.stringify(name) : typeof name})`,
@@ -27,5 +28,6 @@ export function quoteIdentifier(option: string, name: unknown, suffixBytes = 0):
       `${option} must be at most ${MAX_IDENTIFIER_BYTES - suffixBytes} characters, so that PostgreSQL does not cut the names made from it (got ${name.length})`,
     );
   }
+  // kit scope: end
   return `"${name}"`;
 }

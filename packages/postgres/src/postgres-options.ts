@@ -144,13 +144,16 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
     citus = false,
   } = options;
+  // kit scope: outside the contract — the checks of PostgresOptions, an API of this adapter's own
   if (typeof citus !== 'boolean') throw new RangeError(`citus must be true or false (got ${String(citus)})`);
+  // kit scope: end
   const connectionTimeoutMs = checkMs('connectionTimeoutMs', options.connectionTimeoutMs ?? 10_000);
   const statementTimeoutMs = checkMs('statementTimeoutMs', options.statementTimeoutMs ?? 30_000);
   const defaultQueryTimeoutMs = statementTimeoutMs === 0 ? 0 : Math.min(MAX_TIMER_MS, statementTimeoutMs + REPLY_GRACE_MS);
   const queryTimeoutMs = checkMs('queryTimeoutMs', options.queryTimeoutMs ?? defaultQueryTimeoutMs);
   const keepAliveDelayMs = checkMs('keepAliveDelayMs', options.keepAliveDelayMs ?? 10_000);
   const quotedSchema = quoteIdentifier('schema', schema);
+  // kit scope: outside the contract — the checks of PostgresOptions, an API of this adapter's own
   if (tablePrefix !== '') quoteIdentifier('tablePrefix', tablePrefix, longestSuffix);
   if (!Number.isSafeInteger(readPageSize) || readPageSize < 1 || readPageSize > 1_000_000) {
     throw new RangeError(`readPageSize must be an integer from 1 to 1000000 (got ${String(readPageSize)})`);
@@ -160,6 +163,7 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
   if (!Number.isSafeInteger(readPageBytes) || readPageBytes < 1) {
     throw new RangeError(`readPageBytes must be a positive integer number of bytes (got ${String(readPageBytes)})`);
   }
+  // kit scope: end
   const table = (name: string): string => `${quotedSchema}.${quoteIdentifier('tablePrefix', `${tablePrefix}${name}`)}`;
   return Object.freeze({
     schema,
@@ -185,8 +189,10 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
 }
 
 function checkMs(name: string, value: unknown): number {
+  // kit scope: outside the contract — the checks of PostgresOptions, an API of this adapter's own
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_TIMER_MS) {
     throw new RangeError(`${name} must be an integer number of milliseconds from 0 to ${MAX_TIMER_MS} (got ${String(value)})`);
   }
+  // kit scope: end
   return value;
 }
