@@ -13,7 +13,7 @@
 // leaves them out, and says how many.
 //
 //   node scripts/mutation-score.mjs packages/sqlite/reports/mutation/kit.json
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,6 +44,27 @@ export function outsideContract(source) {
   });
   if (start !== undefined) ranges.push([start, Number.POSITIVE_INFINITY]);
   return ranges;
+}
+
+/**
+ * What the kit's run mutates: every source file but index.ts, as Stryker
+ * line ranges that skip the regions outside the contract (mutants there
+ * would each cost a whole run of the kit, to no purpose for its score).
+ */
+export function contractRanges(adapterDir) {
+  const patterns = [];
+  for (const name of readdirSync(resolve(adapterDir, 'src')).sort()) {
+    if (!name.endsWith('.ts') || name === 'index.ts') continue;
+    const source = readFileSync(resolve(adapterDir, 'src', name), 'utf8');
+    const lines = source.split('\n').length;
+    let from = 1;
+    for (const [start, end] of outsideContract(source)) {
+      if (start > from) patterns.push(`src/${name}:${from}-${start - 1}`);
+      from = end + 1;
+    }
+    if (from <= lines) patterns.push(`src/${name}:${from}-${lines}`);
+  }
+  return patterns;
 }
 
 /** Every mutant of a Stryker JSON report, each with `outside` set when it lies in a region outside the contract. */

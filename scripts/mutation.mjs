@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatRows, scoreRows } from './mutation-score.mjs';
+import { contractRanges, formatRows, scoreRows } from './mutation-score.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const usage = `Usage: pnpm mutation [--adapter sqlite|postgres]... [--suite kit|own]... [--mutate <glob>]... [--concurrency <n>]
@@ -26,9 +26,9 @@ the source with a reason (// Stryker disable next-line …) and count as ignored
   --concurrency <n>  test runners at once (default 1; each runs the suite, with
                      its own PostgreSQL server for @hume/postgres)
 
-The kit suite is scored twice: over all source, and over the contract's code
-alone (regions marked "// kit scope: outside the contract — <why>" are left
-out; scripts/mutation-score.mjs). Each mutant's outcome is logged as it is
+The kit suite mutates the contract's code alone: regions marked
+"// kit scope: outside the contract — <why>" (the adapter's own options,
+Citus placement, …) are left to the own suite (scripts/mutation-score.mjs). Each mutant's outcome is logged as it is
 tested in packages/<adapter>/reports/mutation/<suite>.log.
 
 Reports: packages/<adapter>/reports/mutation/<suite>.json (and on stdout).
@@ -72,7 +72,9 @@ for (const adapter of adapters) {
   const cwd = `${root}packages/${adapter}`;
   for (const suite of suites) {
     const args = [stryker, 'run', '../../stryker.config.mjs'];
+    // The kit's run skips the regions outside the contract; the adapter's own tests get every line.
     if (values.mutate) args.push('--mutate', values.mutate.join(','));
+    else if (suite === 'kit') args.push('--mutate', contractRanges(cwd).join(','));
     if (values.concurrency) args.push('--concurrency', values.concurrency);
     console.log(`\n== @hume/${adapter}, suite ${suite}: node ${args.slice(1).join(' ')}`);
     const run = spawnSync(process.execPath, args, { cwd, stdio: 'inherit', env: { ...process.env, HUME_MUTATION_SUITE: suite } });
