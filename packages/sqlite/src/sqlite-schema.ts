@@ -79,15 +79,19 @@ export function ensureSqliteSchema(db: SqliteDatabase, tables: SqliteTables): vo
       INSERT INTO ${tables.schema} (version) SELECT ${SQLITE_SCHEMA_VERSION} WHERE NOT EXISTS (SELECT 1 FROM ${tables.schema});`,
     );
     const row = db.prepare(`SELECT max(version) AS version FROM ${tables.schema}`).safeIntegers(false).get() as { version: number };
+    // kit scope: outside the contract — a file written by a newer @hume/sqlite: no kit target makes one
     if (row.version > SQLITE_SCHEMA_VERSION) {
       throw new HumeError(
         'BACKEND',
         `table ${tables.schema} records schema version ${row.version}, newer than the ${SQLITE_SCHEMA_VERSION} this @hume/sqlite knows: upgrade @hume/sqlite to open this file`,
       );
     }
+    // kit scope: end
     db.exec('COMMIT');
   } catch (error) {
+    // kit scope: outside the contract — a schema step that fails: no kit target makes one
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
+    // kit scope: end
   }
 }
