@@ -18,7 +18,7 @@ export function prefixUpperBound(prefix: string): string | undefined {
     const codePoint = codePoints[index] as number;
     if (codePoint === 0x10ffff) continue;
     // Surrogates are not characters: past U+D7FF comes U+E000.
-    // Stryker disable next-line ConditionalExpression: equivalent, U+D800 alone is bound as U+FFFD, a higher bound: the feed then starts its prefix scan earlier
+    // Stryker disable next-line ConditionalExpression: `false` is equivalent (U+D800 alone is bound as U+FFFD, a higher bound: the feed then starts its prefix scan earlier); its caught `true` twin goes with it
     const next = codePoint === 0xd7ff ? 0xe000 : codePoint + 1;
     return String.fromCodePoint(...codePoints.slice(0, index), next);
   }

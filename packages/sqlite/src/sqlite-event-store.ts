@@ -145,7 +145,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     const prepared = prepareAppend(stream, payload, expect, { maxPayloadBytes: this.#options.maxPayloadBytes });
     if (!prepared.ok) return prepared;
     const outcome = await this.#write({ stream, payloads: [prepared.json], expect });
-    // Stryker disable next-line ConditionalExpression: equivalent, waking live feeds after a conflict costs them one empty look
+    // Stryker disable next-line ConditionalExpression: `true` is equivalent (waking live feeds after a conflict costs them one empty look); its caught `false` twin goes with it
     if (outcome.ok) this.#feed.appended();
     return outcome.ok ? { ok: true, seq: outcome.seq } : outcome;
   }
@@ -194,7 +194,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     // Never throws here (C7.5): a closed store or a bad argument rejects the first next().
     const failure = this.#closed ? new StoreClosedError('events') : checkEvents(stream, from);
     const readPage = (after: Seq, limit: number): EventPage<P> => {
-      // Stryker disable next-line ConditionalExpression: equivalent for the contract, a read under way at close() may complete (C8.6)
+      // Stryker disable next-line ConditionalExpression: `false` is equivalent for the contract (a read under way at close() may complete, C8.6); its caught `true` twin goes with it
       if (this.#closed) throw new StoreClosedError('events');
       return this.#readPage(stream, after, limit);
     };
