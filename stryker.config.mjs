@@ -10,7 +10,7 @@ const suite = process.env.HUME_MUTATION_SUITE ?? 'kit';
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  plugins: ['@stryker-mutator/vitest-runner', fileURLToPath(new URL('./scripts/stryker-mutant-log.mjs', import.meta.url))],
+  plugins: ['@stryker-mutator/vitest-runner', fileURLToPath(new URL('./scripts/mutation/stryker-mutant-log.mjs', import.meta.url))],
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   mutate: ['src/**/*.ts', '!src/index.ts'],
   coverageAnalysis: 'perTest',

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { contractRanges, formatRows, scoreRows } from './mutation-score.mjs';
+import { contractRanges, formatRows, scoreRows } from './mutation/mutation-score.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const usage = `Usage: pnpm mutation [--adapter sqlite|postgres]... [--suite kit|own]... [--mutate <glob>]... [--concurrency <n>]
@@ -28,7 +28,7 @@ the source with a reason (// Stryker disable next-line …) and count as ignored
 
 The kit suite mutates the contract's code alone: regions marked
 "// kit scope: outside the contract — <why>" (the adapter's own options,
-Citus placement, …) are left to the own suite (scripts/mutation-score.mjs). Each mutant's outcome is logged as it is
+Citus placement, …) are left to the own suite (scripts/mutation/mutation-score.mjs). Each mutant's outcome is logged as it is
 tested in packages/<adapter>/reports/mutation/<suite>.log.
 
 Reports: packages/<adapter>/reports/mutation/<suite>.json (and on stdout).

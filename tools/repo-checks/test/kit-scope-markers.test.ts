@@ -1,11 +1,11 @@
 // `pnpm mutation` scores the kit over the contract's code: source regions
 // marked "kit scope: outside the contract — <why>" are scored apart
-// (scripts/mutation-score.mjs). Each marker must say why, and regions must
+// (scripts/mutation/mutation-score.mjs). Each marker must say why, and regions must
 // not nest, or the score would leave out more than the markers claim.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain JavaScript script of the repository, without types
-import { outsideContract } from '../../../scripts/mutation-score.mjs';
+import { outsideContract } from '../../../scripts/mutation/mutation-score.mjs';
 import { root } from './workspace.js';
 
 const adapters = ['sqlite', 'postgres'];

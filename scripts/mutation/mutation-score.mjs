@@ -12,7 +12,7 @@
 // the whole-source score and in the adapter's own suite; the contract score
 // leaves them out, and says how many.
 //
-//   node scripts/mutation-score.mjs packages/sqlite/reports/mutation/kit.json
+//   node scripts/mutation/mutation-score.mjs packages/sqlite/reports/mutation/kit.json
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,7 +104,7 @@ export function formatRows(results) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const file = process.argv[2];
   if (!file) {
-    console.error('usage: node scripts/mutation-score.mjs packages/<adapter>/reports/mutation/<suite>.json');
+    console.error('usage: node scripts/mutation/mutation-score.mjs packages/<adapter>/reports/mutation/<suite>.json');
     process.exit(2);
   }
   const adapterDir = resolve(dirname(file), '../..');
