@@ -34,6 +34,8 @@ export type Need =
   | 'interrupt'
   | 'dropAfterCommit'
   | 'holdWriteLock'
+  | 'refuseWrites'
+  | 'maxPayloadBytes'
   | 'reopen'
   | 'share'
   | 'hold'
@@ -75,6 +77,10 @@ export interface CaseContext {
   dropAfterCommit(): Promise<void>;
   /** The target's holdWriteLock hook bound to this case's store: resolves once the lock is held; it is released `ms` later (clause C8.8). */
   holdWriteLock(ms: number): Promise<void>;
+  /** The target's refuseWrites hook bound to this case's store: resolves to a function that lets writes through again (clause C2.6). */
+  refuseWrites(): Promise<() => Promise<void>>;
+  /** The maximum payload size the target declared (C5.4); cases that need it run only then. */
+  readonly maxPayloadBytes: number | undefined;
   /** Another store on the same data; disposed of with the case. */
   reopen(): Promise<AnyEventStore>;
   /** How a child process reaches this case's data. */

@@ -65,6 +65,13 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
       holdWriteLock: async (ms) => {
         await hooks.holdWriteLock?.(store, ms);
       },
+      refuseWrites: async () => {
+        if (!hooks.refuseWrites) throw new Error('the target offers no refuseWrites hook');
+        const allow = await hooks.refuseWrites(store);
+        return async () => {
+          await allow();
+        };
+      },
       reopen: async () => {
         if (!hooks.reopen) throw new Error('the target offers no reopen hook');
         const other = await hooks.reopen(store);
@@ -79,6 +86,7 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
         if (!hooks.hold) throw new Error('the target offers no hold hook');
         return hooks.hold(store, stream, payload);
       },
+      maxPayloadBytes: hooks.maxPayloadBytes,
       timeoutMs: options.timeoutMs,
       longStream: options.longStream,
       seed: options.seed,

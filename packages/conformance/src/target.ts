@@ -85,6 +85,17 @@ export interface TargetObject {
    */
   holdWriteLock?: (store: AnyEventStore, ms: number) => void | Promise<void>;
   /**
+   * Makes the backend refuse the store's writes while its connections stay
+   * up (SQLite and PostgreSQL: a trigger, created from another connection,
+   * that raises on every insert into the store's events table), and resolves
+   * to a function that lets them through again. A refused write fails inside
+   * its transaction, as a full disk or a constraint would. Enables clause
+   * C2.6's refused-commit case: every append of the refused commit rejects
+   * with `BACKEND`, none is stored, and the store works again once writes are
+   * allowed (a store that left its transaction open would not).
+   */
+  refuseWrites?: (store: AnyEventStore) => (() => void | Promise<void>) | Promise<() => void | Promise<void>>;
+  /**
    * Opens a second store on the same data as `store` (another handle,
    * another pool). Enables the cross-instance cases (C8.5, histories over
    * several instances). The kit disposes of what it opens.
@@ -104,6 +115,15 @@ export interface TargetObject {
    * Enables the feed's out-of-order cases (C13.6).
    */
   hold?: (store: AnyEventStore, stream: string, payload: Json) => Promise<HeldAppend>;
+  /**
+   * The maximum payload size the target's stores were given (C5.4), in
+   * UTF-8 bytes of JSON text, when it is not the store's default (an
+   * adapter's `maxPayloadBytes` option, say). The kit then checks that
+   * limit exactly: a payload, a batch and a snapshot state of that many
+   * bytes are stored, one byte more is refused. Run it with a value other
+   * than your default, so that an option that never reaches the check shows.
+   */
+  maxPayloadBytes?: number;
 }
 
 /**

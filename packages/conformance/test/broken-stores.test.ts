@@ -8,6 +8,7 @@ import { runConformance } from '@hume/conformance';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain JavaScript fixture, so that child processes can import it
 import { FileStore } from './fixtures/file-store.mjs';
+import { QUIRKY_MAX_PAYLOAD_BYTES } from './fixtures/quirky-limits.js';
 import { type Quirks, QuirkyStore } from './fixtures/quirky-store.js';
 
 const target = (quirks: Quirks) => ({
@@ -16,6 +17,8 @@ const target = (quirks: Quirks) => ({
   interrupt: (store: unknown) => (store as QuirkyStore).interrupt(),
   dropAfterCommit: (store: unknown) => (store as QuirkyStore).dropAfterCommit(),
   holdWriteLock: (store: unknown, ms: number) => (store as QuirkyStore).holdWriteLock(ms),
+  refuseWrites: (store: unknown) => (store as QuirkyStore).refuseWrites(),
+  maxPayloadBytes: QUIRKY_MAX_PAYLOAD_BYTES,
   reopen: (store: unknown) => (store as QuirkyStore).reopen(),
   hold: async (store: unknown, stream: string, payload: unknown) => (store as QuirkyStore).hold(stream, payload as never),
 });
@@ -121,6 +124,9 @@ const expectedCatches: [keyof Quirks, string[]][] = [
   ['listsEmptyStreams', ['C12.1-lists-every-stream-with-its-last-seq']],
   ['throwsSynchronouslyFromStreams', ['C12.4-bad-options-reject-the-first-next']],
   ['retriesAfterLostReply', ['C8.7-an-append-whose-reply-is-lost-after-commit-is-stored-once-and-never-a-conflict']],
+  ['forgetsQueuedAppendsOnClose', ['C8.6-close-in-the-same-tick-as-appends-settles-them']],
+  ['ignoresMaxPayloadBytes', ['C5.4-the-declared-maximum-is-exactly-the-limit']],
+  ['keepsRefusedTransactionOpen', ['C2.6-a-refused-commit-rejects-each-of-its-appends-and-the-store-recovers']],
   ['waitsForNoLock', ['C8.8-a-write-lock-held-briefly-elsewhere-delays-appends-without-failing-them']],
   ['endsReadsOnLostConnection', ['C8.4-interrupted-calls-fail-cleanly-and-the-store-recovers']],
   ['reportsLostConnectionAsConflict', ['C8.4-interrupted-calls-fail-cleanly-and-the-store-recovers']],

@@ -48,6 +48,36 @@ async function hold(stream: string, payload: unknown) {
   };
 }
 
+/**
+ * The refuseWrites hook: a trigger, created from a connection of its own,
+ * that raises on every insert into the events table, so that the store's
+ * statement fails on a healthy connection; the function returned drops it.
+ */
+async function refuseWrites(): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  const events = `"${schema}"."hume_events"`;
+  try {
+    await client.query(
+      `CREATE OR REPLACE FUNCTION "${schema}".hume_kit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'writes refused by the kit'; END $$`,
+    );
+    await client.query(
+      `CREATE TRIGGER hume_kit_refuses_writes BEFORE INSERT ON ${events} FOR EACH ROW EXECUTE FUNCTION "${schema}".hume_kit_refuse()`,
+    );
+  } catch (error) {
+    await client.end();
+    throw error;
+  }
+  return async () => {
+    try {
+      await client.query(`DROP TRIGGER hume_kit_refuses_writes ON ${events}`);
+    } finally {
+      await client.end();
+    }
+  };
+}
+
 /** A store on a pool of its own, whose sessions carry a name of their own so they can be killed. */
 function pooledStore(config: pg.PoolConfig = {}): PostgresEventStore {
   const applicationName = `hume-conformance-${process.pid}-${++storeCounter}`;
@@ -83,6 +113,7 @@ describeEventStore(
       const entry = pools.get(store);
       if (entry) await terminateSessions(entry.applicationName);
     },
+    refuseWrites: () => refuseWrites(),
     reopen: () => pooledStore(),
     share: () => ({ module: new URL('./fixtures/open-store.mjs', import.meta.url).href, options: { url: databaseUrl, schema } }),
     hold: (_store, stream, payload) => hold(stream, payload),
@@ -91,10 +122,14 @@ describeEventStore(
   { reportFile: 'conformance-report.json', ...stepTimeout },
 );
 
-describeEventStore('@hume/postgres owning its pool', () => new PostgresEventStore(databaseUrl, { schema }), {
-  grep: /^C[12]\.[1-4]|^C8\.[13]/,
-  ...stepTimeout,
-});
+// A store that owns its pool, given a maximum payload other than the default (C5.4): a check that
+// never sees the option fails the declared-maximum case.
+const maxPayloadBytes = 3 * 1024 * 1024;
+describeEventStore(
+  '@hume/postgres owning its pool, maxPayloadBytes 3 MiB',
+  { create: () => new PostgresEventStore(databaseUrl, { schema, maxPayloadBytes }), maxPayloadBytes },
+  { grep: /^C[12]\.[1-4]|^C8\.[13]|^C5\.4-/, ...stepTimeout },
+);
 
 // Under `pnpm mutation`, long streams of 300 events (43 pages) instead of 2,500 (358 pages): the
 // same boundaries, in a ninth of the time this target takes per mutant.

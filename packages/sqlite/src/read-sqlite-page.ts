@@ -33,6 +33,7 @@ export function readSqlitePage<P>(sql: SqliteStatements, stream: string, after: 
   let through = sizes[0]![0];
   let total = sizes[0]![1];
   let fitting = 1;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, the budget ends the loop before the rows run out (this branch runs only when their sizes add up to more than pageBytes)
   while (fitting < sizes.length && total + sizes[fitting]![1] <= pageBytes) {
     total += sizes[fitting]![1];
     through = sizes[fitting++]![0];

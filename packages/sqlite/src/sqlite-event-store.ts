@@ -24,6 +24,7 @@ import {
   type StreamRange,
   type StreamsOptions,
 } from '@hume/core';
+import { CallsInFlight } from './calls-in-flight.js';
 import { LastSeqCache } from './last-seq-cache.js';
 import { describeCause, openSqliteDatabase } from './open-sqlite-database.js';
 import type { AppendOutcome, PendingAppend } from './pending-append.js';
@@ -75,6 +76,9 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   readonly #snapshots: SqliteSnapshots;
   readonly #checkpoints: SqliteCheckpoints;
   #closed = false;
+  #closing: Promise<void> | undefined;
+  /** Appends not yet settled: close() resolves after them. */
+  readonly #calls = new CallsInFlight();
 
   /**
    * Opens or adopts the database and creates the tables if they are
@@ -139,7 +143,11 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
    * if (!result.ok) console.log(result.error.code);
    * ```
    */
-  async append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
+  append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
+    return this.#calls.track(this.#append(stream, payload, expect));
+  }
+
+  async #append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
     if (this.#closed) throw new StoreClosedError('append');
     // Stored as JSON text, written in the pass that checked it: -0 becomes 0, nothing is shared with the caller.
     const prepared = prepareAppend(stream, payload, expect, { maxPayloadBytes: this.#options.maxPayloadBytes });
@@ -164,7 +172,11 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
    * if (result.ok) console.log(result.first, result.seq); // 1 2
    * ```
    */
-  async appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
+  appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
+    return this.#calls.track(this.#appendMany(stream, payloads, expect));
+  }
+
+  async #appendMany(stream: string, payloads: readonly P[], expect?: Seq | null): Promise<AppendManyResult> {
     if (this.#closed) throw new StoreClosedError('appendMany');
     const { maxPayloadBytes } = this.#options;
     const limits = { maxPayloadBytes, maxBatchEvents: DEFAULT_MAX_BATCH_EVENTS, maxBatchBytes: maxPayloadBytes };
@@ -173,12 +185,14 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
 
   /** Writes at once inside a transaction of the caller's, else through the group commit. */
   #write(append: PendingAppend): Promise<AppendOutcome> | AppendOutcome {
+    // kit scope: outside the contract — whether an append joins a transaction the application opened on a shared Database (both ways keep the contract; the kit never opens one)
     if (!this.#db.inTransaction) return this.#group.enqueue(append);
     try {
       return this.#writer.writeInCallerTransaction(append);
     } catch (error) {
       throw new BackendError(`append to stream ${JSON.stringify(append.stream)} failed: ${describeCause(error)}`, error);
     }
+    // kit scope: end
   }
 
   /**
@@ -309,21 +323,28 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
 
   /**
    * Closes the database if the store opened it, and refuses further calls
-   * with code `CLOSED`. A `Database` handed to the constructor stays open:
-   * it is the caller's. Idempotent.
+   * with code `CLOSED`. Appends already called are written first, and the
+   * promise resolves once each of them has settled. A `Database` handed to
+   * the constructor stays open: it is the caller's. Idempotent: every call
+   * resolves when the first one does.
    *
    * @example
    * ```ts
    * await store.close();
    * ```
    */
-  async close(): Promise<void> {
-    // Stryker disable next-line ConditionalExpression: equivalent, every step of close() may run twice (the database is closed at most once below)
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.#closed = true;
     this.#group.drain();
     this.#lastSeqs.clear();
     this.#feed.close();
+    // The drained appends were written above; their callers hear of it before close() resolves (C8.6).
+    await this.#calls.settled();
     // kit scope: outside the contract — which handle close() closes: one the store opened, never the application's (an API of this adapter's own)
     if (!this.#owned || !this.#db.open) return;
     // kit scope: end

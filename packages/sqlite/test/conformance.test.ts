@@ -5,6 +5,7 @@ import { describeEventStore } from '@hume/conformance/vitest';
 import { SqliteEventStore, type SqliteOptions } from '@hume/sqlite';
 import Database from 'better-sqlite3';
 import { holdWriteLock } from './hold-write-lock.js';
+import { refuseWrites } from './refuse-writes.js';
 import { tempDir } from './temp-dir.js';
 
 const dir = tempDir('conformance');
@@ -40,6 +41,7 @@ describeEventStore(
     },
     dispose: closeWithHandle,
     holdWriteLock: (_store, ms) => holdWriteLock(file, ms),
+    refuseWrites: () => refuseWrites(file),
     reopen: () => new SqliteEventStore(file),
     share: () => ({ module: openStore, options: { file } }),
     // SQLite serialises writers: a transaction held open would hold every other append back,
@@ -56,19 +58,22 @@ describeEventStore(
   { reportFile: 'conformance-report.json', ...stepTimeout },
 );
 
-// Options the default target never exercises (C8.8): the application's own handle with a driver
-// lock wait of 20 ms, and a store asked for another busy timeout than the driver's 5 s default.
-// A store that relied on the handle's setting instead of its own busy_timeout fails here.
+// Options the default target never exercises (C8.8, C5.4): the application's own handle with a
+// driver lock wait of 20 ms, a store asked for another busy timeout than the driver's 5 s default
+// and for a maximum payload of 3 MiB. A store that relied on the handle's setting instead of its
+// own busy_timeout, or checked payloads against the default maximum, fails here.
 const shortWaitFile = join(dir, 'short-wait.db');
+const maxPayloadBytes = 3 * 1024 * 1024;
 describeEventStore(
-  '@hume/sqlite on a handle with a 20 ms driver timeout, busyTimeout 3000',
+  '@hume/sqlite on a handle with a 20 ms driver timeout, busyTimeout 3000, maxPayloadBytes 3 MiB',
   {
-    create: () => onHandle(new Database(shortWaitFile, { timeout: 20 }), { busyTimeout: 3_000 }),
+    create: () => onHandle(new Database(shortWaitFile, { timeout: 20 }), { busyTimeout: 3_000, maxPayloadBytes }),
     dispose: closeWithHandle,
     holdWriteLock: (_store, ms) => holdWriteLock(shortWaitFile, ms),
     share: () => ({ module: openStore, options: { file: shortWaitFile } }),
+    maxPayloadBytes,
   },
-  { grep: /^C8\.8-|^C2\.5-appends-racing/, ...stepTimeout },
+  { grep: /^C8\.8-|^C2\.5-appends-racing|^C5\.4-/, ...stepTimeout },
 );
 
 // Order by accident (class 4 of the kit's issue): with reverse_unordered_selects SQLite walks

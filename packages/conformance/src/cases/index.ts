@@ -24,6 +24,7 @@ import { processCases } from './process-cases.js';
 import { raceCases } from './race-cases.js';
 import { readCases } from './read-cases.js';
 import { readMemoryCases } from './read-memory-cases.js';
+import { refusedCommitCases } from './refused-commit-cases.js';
 import { snapshotCases } from './snapshot-cases.js';
 import { streamIdentityCases } from './stream-identity-cases.js';
 import { streamsCases } from './streams-cases.js';
@@ -38,6 +39,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...streamIdentityCases,
     ...expectCases,
     ...mixedExpectCases,
+    ...refusedCommitCases,
     ...readCases,
     ...readMemoryCases,
     ...payloadCases,

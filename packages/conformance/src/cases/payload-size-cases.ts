@@ -1,6 +1,11 @@
 import { assert, assertEqual, show } from '../assertions.js';
+import { appendManyInvalid, appendManyOk } from '../batch-calls.js';
+import { assertRejects, loadSnapshotOk, saveSnapshotOk } from '../capability-calls.js';
 import { defineCases } from '../conformance-case.js';
 import { appendInvalid, appendOk, callAppend, contents, readAll } from '../store-calls.js';
+
+/** A string payload whose JSON text is exactly `bytes` bytes of UTF-8 (the two quotes included). */
+const payloadOf = (bytes: number): string => 'a'.repeat(bytes - 2);
 
 const MiB = 1024 * 1024;
 
@@ -37,6 +42,45 @@ export const payloadSizeCases = defineCases([
       }
       assertEqual(await contents(store, name), [], 'events stored after the refused payloads');
       assertEqual(await appendOk(store, name, 'valid'), 1, 'seq of the first valid append after the refusals');
+    },
+  },
+  {
+    id: 'C5.4-the-declared-maximum-is-exactly-the-limit',
+    level: 'MUST',
+    title:
+      'with the maximum payload size the target declares (maxPayloadBytes): a payload of exactly that many bytes of JSON is stored, one byte more is refused with INVALID_ARGUMENT naming the limit; the same holds in a batch (appendMany) and for a snapshot state, when the store has them',
+    hint: 'check that the maximum the store was given reaches every check (append, appendMany, saveSnapshot), not only the default of the library it checks with',
+    needs: ['maxPayloadBytes'],
+    async run({ store, stream, maxPayloadBytes }) {
+      const max = maxPayloadBytes as number;
+      const name = stream();
+      assertEqual(await appendOk(store, name, payloadOf(max)), 1, `seq of a payload of exactly ${max} bytes`);
+      await appendInvalid(store, name, payloadOf(max + 1), undefined, 'payload');
+      const result = await callAppend(store, name, payloadOf(max + 1), 1);
+      const message = result.ok ? '' : String(result.error.message);
+      assert(message.includes(String(max)), `the refusal must name the maximum, ${max} (got ${show(message)})`);
+      assertEqual((await readAll(store, name)).length, 1, 'events stored after the refused payloads');
+      if (store.appendMany) {
+        const batch = stream('batch');
+        await appendManyInvalid(store, batch, ['small', payloadOf(max + 1)], undefined, 'payloads');
+        assertEqual(await appendManyOk(store, batch, [payloadOf(max)]), { first: 1, seq: 1 }, 'a batch of one payload of the maximum');
+      }
+      if (store.saveSnapshot && store.loadSnapshot) {
+        const account = stream('snapshot');
+        await saveSnapshotOk(store, account, 'state', { version: 1, seq: 1, state: payloadOf(max) });
+        await assertRejects(
+          () =>
+            (store.saveSnapshot as NonNullable<typeof store.saveSnapshot>)(account, 'state', {
+              version: 2,
+              seq: 2,
+              state: payloadOf(max + 1),
+            }),
+          'INVALID_ARGUMENT',
+          'snapshot',
+          `saveSnapshot of a state of ${max + 1} bytes`,
+        );
+        assertEqual((await loadSnapshotOk(store, account, 'state'))?.version, 1, 'version of the snapshot kept after the refused one');
+      }
     },
   },
 ]);
