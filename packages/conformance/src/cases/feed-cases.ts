@@ -178,6 +178,21 @@ export const feedCases = defineCases([
       }
       const everything = await readFeed(store, start, { prefix: '' }, 'the feed with the empty prefix');
       assertEqual(keys(everything.filter((item) => item.stream.startsWith(`${base}:`))), keys(whole), 'events with the empty prefix');
+      // A prefix of U+10FFFF alone has no upper end in code point order: no string sorts after every name it starts.
+      const top = '\u{10FFFF}';
+      const topNames = [`${top}${base}`, `${top}${top}${base}`];
+      for (const name of topNames) await appendOk(store, name, { name });
+      const topWhole = (await readFeed(store, start, undefined, 'the whole feed')).filter((item) => topNames.includes(item.stream));
+      const topFiltered = await readFeed(store, undefined, { prefix: top }, 'the feed with prefix U+10FFFF');
+      assert(
+        topFiltered.every((item) => item.stream.startsWith(top)),
+        `the feed with prefix U+10FFFF yielded streams that do not start with it: ${show(topFiltered.find((item) => !item.stream.startsWith(top))?.stream)}`,
+      );
+      assertEqual(
+        topFiltered.filter((item) => topNames.includes(item.stream)).map((item) => [item.position, item.stream, item.seq]),
+        topWhole.map((item) => [item.position, item.stream, item.seq]),
+        "events and positions with prefix U+10FFFF (this case's streams)",
+      );
     },
   },
   {
