@@ -120,7 +120,8 @@ export const feedLiveCases = defineCases([
   {
     id: 'C13.7-live-feeds-see-appends-from-another-process',
     level: 'MUST',
-    title: 'a waiting live feed yields, in order, the events a child process appends on the same data while it waits',
+    title:
+      'a waiting live feed yields, in order, the events a child process appends on the same data while it waits, after another live feed of the store stopped waiting',
     hint: "check that a live feed is woken by other processes' commits (LISTEN/NOTIFY, PRAGMA data_version on a timer), not only by this process's appends",
     needs: ['feed', 'share'],
     async run({ store, stream, share }) {
@@ -130,6 +131,13 @@ export const feedLiveCases = defineCases([
       const first = live.take('the first event appended by the child process');
       first.catch(() => undefined); // awaited below
       await live.caughtUpTimes(1);
+      // A second live feed that stops waiting first: its end must not deafen the one still waiting
+      // (a timer or listener shared by the store's live feeds, stopped by the first to leave).
+      const quitter = liveFeed(store, undefined, `${base}:`);
+      const quitterEnd = quitter.iterator.next();
+      await quitter.caughtUpTimes(1);
+      quitter.stop.abort();
+      assertEqual((await quitterEnd).done, true, 'the second live feed ended by its signal is done');
       const payloads = [{ n: 0 }, { n: 1 }, { n: 2 }];
       await withChildren(async (start) => {
         await runChildren([start(shared, { kind: 'append', stream: `${base}:p`, payloads })]);
