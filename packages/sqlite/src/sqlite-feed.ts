@@ -242,6 +242,7 @@ export class SqliteFeed<P> {
   /** The data version, or a changed number when it cannot be read: a failing read then wakes feeds, which report it. */
   #readDataVersion(): number {
     try {
+      // Stryker disable next-line ConditionalExpression: `false` is equivalent, reading a closed handle throws and gives NaN, which wakes feeds just the same; its `true` twin is caught
       return this.#isClosed() || !this.#db.open ? -1 : (this.#dataVersion.get() as number);
     } catch {
       return Number.NaN;
@@ -259,5 +260,6 @@ interface PrefixScan {
 }
 
 function isPosition(position: string): boolean {
+  // Stryker disable next-line EqualityOperator: equivalent for the contract, `after` must be a position the store gave (C13.10) and none reaches 2^53 - 1
   return POSITION.test(position) && Number(position) <= Number.MAX_SAFE_INTEGER;
 }
