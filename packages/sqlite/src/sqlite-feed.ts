@@ -242,8 +242,9 @@ export class SqliteFeed<P> {
   /** The data version, or a changed number when it cannot be read: a failing read then wakes feeds, which report it. */
   #readDataVersion(): number {
     try {
-      // Stryker disable next-line ConditionalExpression: `false` is equivalent, reading a closed handle throws and gives NaN, which wakes feeds just the same; its `true` twin is caught
+      // Stryker disable next-line ConditionalExpression,UnaryOperator: equivalent, reading a closed handle throws and gives NaN, and any number but the last version wakes feeds the same; the caught `true` twin goes with them
       return this.#isClosed() || !this.#db.open ? -1 : (this.#dataVersion.get() as number);
+      // Stryker disable next-line BlockStatement: equivalent, undefined differs from the last version as NaN does
     } catch {
       return Number.NaN;
     }

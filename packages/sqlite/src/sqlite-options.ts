@@ -44,6 +44,7 @@ export interface SqliteOptions {
   readonly maxPayloadBytes?: number;
 }
 
+// kit scope: outside the contract — the option names and the table prefix's pattern of SqliteOptions, an API of this adapter's own
 /** Every option's name: any other key is refused. */
 const sqliteOptionNames: OptionNames<SqliteOptions> = {
   tablePrefix: true,
@@ -53,6 +54,7 @@ const sqliteOptionNames: OptionNames<SqliteOptions> = {
   busyTimeout: true,
   maxPayloadBytes: true,
 };
+// kit scope: end
 
 /** The options with their defaults filled in and checked. */
 export interface ResolvedSqliteOptions {
@@ -64,7 +66,9 @@ export interface ResolvedSqliteOptions {
   readonly maxPayloadBytes: number;
 }
 
+// kit scope: outside the contract — the table prefix's pattern, an option of this adapter's own
 const identifier = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+// kit scope: end
 
 /**
  * Fills in the defaults and checks every option, naming the option and the

@@ -3,7 +3,7 @@ import { defineCases } from '../conformance-case.js';
 import { ConformanceFailure } from '../conformance-failure.js';
 import { Acknowledged, assertDelivered, feedOf, feedStart, keys, readFeed } from '../feed-calls.js';
 import { prng } from '../history/prng.js';
-import { appendOk } from '../store-calls.js';
+import { appendOk, readAll } from '../store-calls.js';
 import type { AnyEventStore } from '../target.js';
 
 /** `writers` clients at once, each appending `each` events one at a time to streams chosen from the seed. */
@@ -279,6 +279,35 @@ export const feedCases = defineCases([
         longStream + 1,
         'events in the feed after the abandoned ones',
       );
+    },
+  },
+  {
+    id: 'C13.11-feeds-and-reads-over-payloads-of-mixed-sizes-yield-each-intact',
+    level: 'MUST',
+    title:
+      'a feed and a read over small payloads mixed with payloads of 300 KiB and 1 MiB, in every order, yield every event once, in order, each payload intact',
+    hint: 'check where a page bounded by bytes ends: a large payload after small ones must start the next page, neither dropped, cut nor repeated',
+    needs: ['feed'],
+    async run({ store, stream }) {
+      const name = stream('mixed');
+      const sizes = [10, 10, 2 ** 20, 10, 300 * 1024, 10, 10, 10, 10, 10, 2 ** 20, 2 ** 20, 10, 300 * 1024, 300 * 1024, 10];
+      const payloads = sizes.map((size, n) => ({ n, text: String.fromCharCode(97 + (n % 26)).repeat(size) }));
+      for (const payload of payloads) await appendOk(store, name, payload);
+      const check = (items: readonly { seq: number; payload: unknown }[], what: string): void => {
+        assertEqual(
+          items.map((item) => item.seq),
+          payloads.map((_, n) => n + 1),
+          `seqs of ${what}`,
+        );
+        for (const [n, item] of items.entries()) {
+          assert(
+            JSON.stringify(item.payload) === JSON.stringify(payloads[n]),
+            `${what}: the payload at seq ${n + 1} (${sizes[n]} characters) differs from the one appended`,
+          );
+        }
+      };
+      check(await readFeed(store, undefined, { prefix: name }, 'the feed over mixed sizes'), 'the feed');
+      check(await readAll(store, name), 'the read');
     },
   },
 ]);
