@@ -244,7 +244,6 @@ export class SqliteFeed<P> {
     try {
       // Stryker disable next-line ConditionalExpression,UnaryOperator: equivalent, reading a closed handle throws and gives NaN, and any number but the last version wakes feeds the same; the caught `true` twin goes with them
       return this.#isClosed() || !this.#db.open ? -1 : (this.#dataVersion.get() as number);
-      // Stryker disable next-line BlockStatement: equivalent, undefined differs from the last version as NaN does
     } catch {
       return Number.NaN;
     }
