@@ -22,7 +22,9 @@ the source with a reason (// Stryker disable next-line …) and count as ignored
   --adapter <name>   sqlite or postgres (repeatable; default both)
   --suite <name>     kit or own (repeatable; default both)
   --mutate <glob>    only these files, relative to the adapter (repeatable;
-                     default src/**/*.ts but index.ts), e.g. src/sqlite-statements.ts
+                     default src/**/*.ts but index.ts), e.g. src/sqlite-statements.ts;
+                     in the kit's run a file named whole loses its regions
+                     outside the contract, as in the default run
   --concurrency <n>  test runners at once (default 1; each runs the suite, with
                      its own PostgreSQL server for @hume/postgres)
 
@@ -66,6 +68,15 @@ for (const [name, given, allowed] of [
   }
 }
 
+/** A file named whole (`src/x.ts`) becomes its contract's line ranges; globs and ranges pass as given. */
+function withinContract(patterns, cwd) {
+  const ranges = contractRanges(cwd);
+  return patterns.flatMap((pattern) => {
+    const own = ranges.filter((range) => range.startsWith(`${pattern}:`));
+    return own.length > 0 ? own : [pattern];
+  });
+}
+
 const stryker = fileURLToPath(new URL('../node_modules/@stryker-mutator/core/bin/stryker.js', import.meta.url));
 const results = [];
 for (const adapter of adapters) {
@@ -73,7 +84,7 @@ for (const adapter of adapters) {
   for (const suite of suites) {
     const args = [stryker, 'run', '../../stryker.config.mjs'];
     // The kit's run skips the regions outside the contract; the adapter's own tests get every line.
-    if (values.mutate) args.push('--mutate', values.mutate.join(','));
+    if (values.mutate) args.push('--mutate', (suite === 'kit' ? withinContract(values.mutate, cwd) : values.mutate).join(','));
     else if (suite === 'kit') args.push('--mutate', contractRanges(cwd).join(','));
     if (values.concurrency) args.push('--concurrency', values.concurrency);
     console.log(`\n== @hume/${adapter}, suite ${suite}: node ${args.slice(1).join(' ')}`);
