@@ -3,6 +3,7 @@ export { appendMany } from './append-many.js';
 export type { AppendManyResult } from './append-many-result.js';
 export type { AppendError, AppendResult } from './append-result.js';
 export { BackendError, type BackendErrorOptions } from './backend-error.js';
+export { CallsInFlight } from './calls-in-flight.js';
 export { checkAppend, checkEvents } from './check-arguments.js';
 export { checkCheckpoint, MAX_POSITION_LENGTH } from './check-checkpoint.js';
 export { checkFeed } from './check-feed.js';

@@ -1,4 +1,4 @@
-import { BackendError, StoreClosedError } from '@hume/core';
+import { BackendError, CallsInFlight, StoreClosedError } from '@hume/core';
 import pg, { type Pool } from 'pg';
 import { encodingProblem, encodingQuery } from './check-encoding.js';
 import { backoff, isConnectionLost, isRetryable, MAX_RETRIES, sqlState } from './postgres-failure.js';
@@ -34,7 +34,7 @@ export class PostgresStatementRunner {
   readonly #ownsPool: boolean;
   readonly #options: ResolvedOptions;
   /** Every call in flight (appends, pages of reads, migrations): `end()` waits for them to settle. */
-  readonly #calls = new Set<Promise<unknown>>();
+  readonly #calls = new CallsInFlight();
   #closed = false;
   /** Once the database is known to be UTF8 (`migrate()` or the first statement checked it). */
   #utf8 = false;
@@ -91,12 +91,7 @@ export class PostgresStatementRunner {
 
   /** Keeps `call` among the calls `end()` waits for until it settles. */
   track<T>(call: Promise<T>): Promise<T> {
-    this.#calls.add(call);
-    const settled = (): void => {
-      this.#calls.delete(call);
-    };
-    call.then(settled, settled);
-    return call;
+    return this.#calls.track(call);
   }
 
   /**
@@ -105,7 +100,7 @@ export class PostgresStatementRunner {
    * connection, which would then never settle: hence the wait first.
    */
   async end(): Promise<void> {
-    while (this.#calls.size > 0) await Promise.allSettled([...this.#calls]);
+    await this.#calls.settled();
     if (this.#ownsPool && !this.pool.ended) await this.pool.end();
   }
 

@@ -2,6 +2,7 @@ import {
   type AppendManyResult,
   type AppendResult,
   BackendError,
+  CallsInFlight,
   type CheckpointStorage,
   checkEvents,
   DEFAULT_MAX_BATCH_EVENTS,
@@ -24,7 +25,6 @@ import {
   type StreamRange,
   type StreamsOptions,
 } from '@hume/core';
-import { CallsInFlight } from './calls-in-flight.js';
 import { LastSeqCache } from './last-seq-cache.js';
 import { describeCause, openSqliteDatabase } from './open-sqlite-database.js';
 import type { AppendOutcome, PendingAppend } from './pending-append.js';
@@ -72,7 +72,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
   readonly #writer: SqliteAppendWriter;
   readonly #group: SqliteGroupCommit;
   readonly #feed: SqliteFeed<P>;
-  #streams: SqliteStreams | undefined;
+  readonly #streams: SqliteStreams;
   readonly #snapshots: SqliteSnapshots;
   readonly #checkpoints: SqliteCheckpoints;
   #closed = false;
@@ -111,6 +111,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     this.#writer = new SqliteAppendWriter(db, this.#sql, this.#lastSeqs);
     this.#group = new SqliteGroupCommit(db, this.#writer, this.#options.busyTimeout);
     const tables = sqliteTables(this.#options.tablePrefix);
+    this.#streams = new SqliteStreams(db, tables, this.#options.pageSize, () => this.#closed);
     this.#snapshots = new SqliteSnapshots(db, tables, this.#options.maxPayloadBytes);
     this.#checkpoints = new SqliteCheckpoints(db, tables);
   }
@@ -251,18 +252,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
    * ```
    */
   streams(options?: StreamsOptions): AsyncGenerator<StreamInfo, undefined, undefined> {
-    const failure = this.#closed ? new StoreClosedError('streams') : undefined;
-    const readPage = (range: StreamRange, limit: number): StreamInfo[] => {
-      // Stryker disable next-line StringLiteral: equivalent for the contract, a listing under way at close() may complete (C8.6), so no kit reaches this message
-      if (this.#closed) throw new StoreClosedError('streams');
-      try {
-        this.#streams ??= new SqliteStreams(this.#db, sqliteTables(this.#options.tablePrefix));
-        return this.#streams.page(range, limit);
-      } catch (error) {
-        throw new BackendError(`listing streams failed: ${describeCause(error)}`, error);
-      }
-    };
-    return listStreamsPaged(readPage, options, this.#options.pageSize, failure);
+    return this.#streams.list(options);
   }
 
   /**
