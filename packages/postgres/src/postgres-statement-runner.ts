@@ -57,15 +57,19 @@ export class PostgresStatementRunner {
       this.#ownsPool = true;
     } else if (typeof pool === 'object' && pool !== null && typeof pool.query === 'function' && typeof pool.connect === 'function') {
       const ownPoolOnly = ownPoolOptions.find((name) => given[name] !== undefined);
+      // kit scope: outside the contract — the checks of the pool argument and of PostgresOptions, an API of this adapter's own
       if (ownPoolOnly !== undefined) {
         throw new RangeError(
           `${ownPoolOnly} configures the pool the store creates from a connection string; set ${poolSetting[ownPoolOnly]} on your own pg.Pool instead`,
+          // kit scope: end
         );
       }
       this.pool = pool;
       this.#ownsPool = false;
+      // kit scope: outside the contract — the checks of the pool argument and of PostgresOptions, an API of this adapter's own
     } else {
       throw new TypeError(`pool must be a pg.Pool or a connection string (got ${pool === null ? 'null' : typeof pool})`);
+      // kit scope: end
     }
   }
 
@@ -127,8 +131,10 @@ export class PostgresStatementRunner {
       } catch (failure) {
         if (!(failure instanceof StatementFailure)) throw failure;
         const error = failure.cause;
+        // kit scope: outside the contract — retries after a serialization failure or a deadlock, which this store's statements avoid (one statement per commit, streams locked in sorted order): no kit target can provoke one
         if (isRetryable(error) && attempt <= MAX_RETRIES) {
           await backoff(attempt);
+          // kit scope: end
           continue;
         }
         if (readOnly && !reconnected && isConnectionLost(error)) {
@@ -153,18 +159,22 @@ export class PostgresStatementRunner {
       try {
         const query = { text: encodingQuery, rowMode: 'array' as const, types: rawTypes };
         row = (await runStatement<Row>(this.pool, query, this.#options.queryTimeoutMs, () => undefined)).rows[0];
+        // kit scope: outside the contract — an encoding check that fails, or finds a database not in UTF8: every server the kit's targets start is UTF8, and stores make a call before any fault
       } catch (failure) {
         const error = failure instanceof StatementFailure ? failure.cause : failure;
         throw new BackendError(`checking the encoding of the database failed: ${describeFailure(error)}`, error);
       }
       const problem = encodingProblem(row?.[0], row?.[1]);
       if (problem !== undefined) throw new BackendError(problem, new Error(problem));
+      // kit scope: end
       this.#utf8 = true;
     })();
     try {
       await this.#utf8Check;
+      // kit scope: outside the contract — an encoding check that fails, or finds a database not in UTF8: every server the kit's targets start is UTF8, and stores make a call before any fault
     } catch (error) {
       this.#utf8Check = undefined;
+      // kit scope: end
       throw error;
     }
   }
@@ -188,6 +198,8 @@ const poolSetting: Record<(typeof ownPoolOptions)[number], string> = {
  */
 export function describeFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  // kit scope: outside the contract — a hint in the message for a schema never migrated: the kit's targets run on migrated schemas
   if (['42P01', '42883', '3F000'].includes(sqlState(error) ?? '')) return `${message} (run migrate() first)`;
+  // kit scope: end
   return message;
 }

@@ -52,8 +52,10 @@ function toPage<P>(operation: string, rows: Row[], shortenedTo: number | undefin
       budget.sent(payload as string);
       events.push({ seq: parseSeq(seq as string), payload: JSON.parse(payload as string) as P });
     }
+    // kit scope: outside the contract — a server answer that breaks its column's type (a payload that is not JSON in a json column, or a seq that is not a bigint): no kit target can make PostgreSQL return one
   } catch (error) {
     throw new BackendError(`${operation} failed: ${describeFailure(error)}`, error);
+    // kit scope: end
   }
   budget.ended();
   // A page asked to be shorter than the reader wanted says nothing about the stream's end.

@@ -15,6 +15,7 @@ import { borrowClient } from './run-statement.js';
  * Each rolls the whole transaction back, and the next attempt finds the
  * winner's work done.
  */
+// kit scope: outside the contract — migrate() itself, an API of this adapter's own: the kit's targets run on the schema it made (postgres-schema.ts, in scope), but its races with other processes, retries and version checks are the adapter's own tests' job
 const lostRace: ReadonlySet<string> = new Set(['23505', '42P06', '42P07', '42710', '40001', '40P01']);
 const MAX_ATTEMPTS = 10;
 
