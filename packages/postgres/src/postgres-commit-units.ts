@@ -26,11 +26,16 @@ export type RunStatement = (operation: string, statement: Statement, values: unk
 export function commitUnitsWith(run: RunStatement, sql: Statements, citus = false): CommitUnits {
   return async (units: readonly Unit[]): Promise<UnitOutcome[]> => {
     const first = units[0] as Unit;
+    // Stryker disable next-line ArrowFunction,ConditionalExpression,EqualityOperator: equivalent in behaviour, performance only: a group of one stream sent through the statement for several streams appends the same; the `true` twin, caught, goes with it
     const oneStream = units.every((unit) => unit.stream === first.stream);
     const counts = units.map((unit) => unit.payloads.length);
+    // Stryker disable next-line ConditionalExpression: equivalent: an expect of null for every unit means no expect, as the statement without expects; the caught twin goes with it
     const expects = units.some((unit) => unit.expect !== undefined) ? units.map((unit) => unit.expect ?? null) : null;
+    // Stryker disable next-line ConditionalExpression: equivalent: the flatMap of one unit's payloads is its payloads; the caught twin goes with it
     const payloads = units.length === 1 ? first.payloads : units.flatMap((unit) => unit.payloads);
+    // Stryker disable next-line ArithmeticOperator: the wording of the error message, which names the operation (the kit requires the code and the cause, never the words)
     const others = units.length - 1;
+    // Stryker disable next-line StringLiteral,ConditionalExpression,EqualityOperator: the wording of the error message, which names the operation (the kit requires the code and the cause, never the words)
     const operation = `append to ${JSON.stringify(first.stream)}${others > 0 ? ` (in a group commit with ${others} other append${others === 1 ? '' : 's'})` : ''}`;
     // kit scope: outside the contract — placement on Citus (option citus); the Citus suite (pnpm test:citus) runs the kit there
     if (citus && !oneStream) throw new Error(`${operation}: a statement on Citus must hold one stream's units (got several streams)`);
@@ -71,9 +76,9 @@ export function parseResults(text: unknown): number[] {
     // kit scope: end
   }
   const inner = text.slice(1, -1);
-  // Stryker disable next-line ArrayDeclaration: unreachable: a group has at least one unit, so the array of results is never empty
   return inner === ''
-    ? []
+    ? // Stryker disable next-line ArrayDeclaration: unreachable: a group has at least one unit, so the array of results is never empty
+      []
     : inner.split(',').map((item) => {
         // kit scope: outside the contract — a server answer that breaks its column's type (an array item that is not a safe integer): no kit target can make PostgreSQL return one
         const value = /^-?[0-9]+$/.test(item) ? Number(item) : Number.NaN;

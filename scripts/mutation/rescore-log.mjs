@@ -1,0 +1,96 @@
+// Scores a mutant log (reports/mutation/<suite>.log, one line per mutant tested) that a run
+// made at an earlier commit, against the adapter's source as it is now: each mutant's line is
+// carried over to today's file by a line diff, and a mutant now inside a region outside the
+// contract, or on a line under a `// Stryker disable next-line` that names its mutator, leaves
+// the contract's score (as in mutation-score.mjs). A full run of the PostgreSQL kit takes longer
+// than a working session, so runs are made file by file and their logs kept; this tells what
+// they come to once markers and equivalent mutants were recorded after the run.
+//
+//   node scripts/mutation/rescore-log.mjs packages/postgres <commit> <log>...
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatRows, outsideContract, score } from './mutation-score.mjs';
+
+/** For each 1-based line of `before`, its 1-based line in `after`, or undefined when it changed (a longest common subsequence of lines). */
+export function lineMap(before, after) {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const lengths = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lengths[i][j] = a[i] === b[j] ? lengths[i + 1][j + 1] + 1 : Math.max(lengths[i + 1][j], lengths[i][j + 1]);
+    }
+  }
+  const map = new Map();
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) map.set(++i, ++j);
+    else if (lengths[i + 1][j] >= lengths[i][j + 1]) i++;
+    else j++;
+  }
+  return map;
+}
+
+/** The mutators a `// Stryker disable next-line A,B: why` comment above `line` (1-based) disables. */
+export function disabledOn(source, line) {
+  const above = source.split('\n')[line - 2] ?? '';
+  const match = /\/\/ Stryker disable next-line ([\w,]+)/.exec(above);
+  return match ? new Set(match[1].split(',')) : new Set();
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [adapterDir, commit, ...logs] = process.argv.slice(2);
+  if (!adapterDir || !commit || logs.length === 0) {
+    console.error('usage: node scripts/mutation/rescore-log.mjs packages/<adapter> <commit of the run> <log>...');
+    process.exit(2);
+  }
+  const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
+  const adapterPath = resolve(adapterDir).slice(root.length + 1);
+  const files = new Map();
+  const fileOf = (name) => {
+    if (!files.has(name)) {
+      const before = execFileSync('git', ['show', `${commit}:${adapterPath}/${name}`], { cwd: root, encoding: 'utf8' });
+      const now = readFileSync(resolve(adapterDir, name), 'utf8');
+      files.set(name, { now, map: lineMap(before, now), outside: outsideContract(now) });
+    }
+    return files.get(name);
+  };
+  // The last outcome of each mutant wins, so later logs replace earlier ones.
+  const mutants = new Map();
+  for (const log of logs) {
+    for (const row of readFileSync(log, 'utf8').split('\n')) {
+      const [status, where, mutator, replacement] = row.split('\t');
+      if (!where) continue;
+      mutants.set(`${where}\t${mutator}\t${replacement}`, { status, where, mutator });
+    }
+  }
+  const rows = [];
+  const perFile = new Map();
+  let moved = 0;
+  for (const { status, where, mutator } of mutants.values()) {
+    const [name, line] = [where.slice(0, where.indexOf(':')), Number(where.split(':')[1])];
+    const file = fileOf(name);
+    const now = file.map.get(line);
+    if (now === undefined) moved++;
+    const outside = now !== undefined && file.outside.some(([from, to]) => now >= from && now <= to);
+    const disabled = now !== undefined && (disabledOn(file.now, now).has(mutator) || disabledOn(file.now, now).has('all'));
+    const mutant = { status: disabled ? 'Ignored' : status, outside };
+    rows.push(mutant);
+    if (!perFile.has(name)) perFile.set(name, []);
+    perFile.get(name).push(mutant);
+  }
+  const adapter = adapterPath.split('/').at(-1);
+  const lines = [...perFile.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, list]) => ({
+      adapter,
+      suite: 'kit',
+      scope: name.replace(/^src\//, '').slice(0, 21),
+      ...score(list.filter((m) => !m.outside)),
+    }));
+  const outsideCount = rows.filter((m) => m.outside).length;
+  lines.push({ adapter, suite: 'kit', scope: `contract (${outsideCount} outside)`, ...score(rows.filter((m) => !m.outside)) });
+  console.log(formatRows(lines));
+  if (moved > 0) console.log(`${moved} mutant(s) sit on lines changed since ${commit}: scored as they were`);
+}
