@@ -143,7 +143,7 @@ describeEventStore('@hume/postgres with 7-event pages', () => new PostgresEventS
 // armed, drops a connection once the server's reply to a write (its commit) is on its way. Its
 // `interrupt` resets every connection at the socket, as a crashed router would: the driver then
 // reports a lost connection with no SQLSTATE, unlike the server-side termination of the default
-// target (57P01), for the calls it interrupts (C8.4).
+// target (57P01), for the calls it interrupts (C8.4) and the live feeds it deafens (C13.7).
 let proxy: TcpProxy | undefined;
 let armed = 0;
 let struck = 0;
@@ -171,8 +171,9 @@ describeEventStore(
     interrupt() {
       proxy?.dropConnections();
     },
+    reopen: () => pooledStore({ connectionString: proxy?.url }),
   },
-  { grep: /^C8\.7-an-append-whose-reply|^C8\.4-/, ...stepTimeout },
+  { grep: /^C8\.7-an-append-whose-reply|^C8\.4-|^C13\.7-a-live-feed-outlives/, ...stepTimeout },
 );
 
 // Order by accident (class 4 of the kit's issue): with index scans off, PostgreSQL answers a page

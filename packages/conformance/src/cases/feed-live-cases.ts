@@ -8,6 +8,8 @@ import type { AnyEventStore } from '../target.js';
 
 /** How long a waiting live feed may take to yield an event another process appended. */
 const CROSS_PROCESS_WAKE_MS = 10_000;
+/** How long a live feed whose connection dropped may take to yield the next event (a store may poll until it listens again). */
+const AFTER_INTERRUPT_WAKE_MS = 15_000;
 
 /** A live feed the case drives by hand: each `take()` waits for the next event. */
 function liveFeed(store: AnyEventStore, after: string | undefined, prefix: string) {
@@ -172,6 +174,74 @@ export const feedLiveCases = defineCases([
         'the payloads yielded',
       );
       live.stop.abort();
+    },
+  },
+  {
+    id: 'C13.7-a-live-feed-outlives-a-dropped-connection',
+    level: 'MUST',
+    title:
+      "a live feed waiting when the store's connections drop yields the events another instance appends afterwards (or rejects its next() with BACKEND, and a feed resumed from its last position yields them); it never waits for ever",
+    hint: 'check that the live feed notices its listening connection dropped and listens again on a new one, polling meanwhile: a lost notification may cost latency, never an event',
+    needs: ['feed', 'interrupt', 'reopen'],
+    async run({ store, stream, interrupt, reopen }) {
+      const base = stream('feed');
+      // Appends through another instance: this store's own appends could wake its feeds in-process.
+      const other = await reopen();
+      await appendOk(store, `${base}:a`, 1);
+      const live = liveFeed(store, undefined, `${base}:`);
+      const first = await live.take('the event appended before the connection dropped');
+      const next = live.iterator.next();
+      next.catch(() => undefined); // awaited below
+      await live.caughtUpTimes(1);
+      await interrupt();
+      // The append may meet a dropped connection too: appended with expect 0 to fresh streams, so
+      // a retry after an unknown outcome can tell (a conflict with actual 1 means it was stored).
+      let appended: string | undefined;
+      for (let attempt = 1; appended === undefined; attempt++) {
+        const name = `${base}:b${attempt}`;
+        try {
+          const result = await other.append(name, 'after the drop' as never, 0);
+          if (result.ok || (result.error.code === 'UNEXPECTED_SEQ' && result.error.actual === 1)) appended = name;
+          else throw new ConformanceFailure(`an append with expect 0 to a fresh stream resolved ${show(result)}`);
+        } catch (error) {
+          if (error instanceof ConformanceFailure || attempt >= 3) throw error;
+          assertEqual((error as { code?: unknown })?.code, 'BACKEND', `code of an append after the drop (${describeError(error)})`);
+        }
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), AFTER_INTERRUPT_WAKE_MS);
+      });
+      let outcome: IteratorResult<unknown> | 'late' | { rejected: unknown };
+      try {
+        outcome = await Promise.race([next, deadline]);
+      } catch (error) {
+        outcome = { rejected: error };
+      } finally {
+        clearTimeout(timer);
+      }
+      live.stop.abort();
+      if (outcome === 'late') {
+        throw new ConformanceFailure(
+          `a live feed waiting when the connection dropped had not yielded ${appended} 1, appended after the drop, ${AFTER_INTERRUPT_WAKE_MS / 1000} s later (C13.7): it stopped hearing of commits`,
+        );
+      }
+      if ('rejected' in outcome) {
+        assertEqual(
+          (outcome.rejected as { code?: unknown })?.code,
+          'BACKEND',
+          `code of the rejection of a live feed whose connection dropped (${describeError(outcome.rejected)})`,
+        );
+        assertEqual(
+          keys(await readFeed(store, first.position, { prefix: `${base}:` }, 'the feed resumed after the rejection')),
+          [`${appended} 1`],
+          'events after the last position yielded before the drop',
+        );
+        return;
+      }
+      assert(!outcome.done, 'a live feed whose connection dropped ended; it should go on waiting until its signal aborts (C13.7)');
+      const item = checkItem(outcome.value, first.position, 'the event appended after the drop');
+      assertEqual(`${item.stream} ${item.seq}`, `${appended} 1`, 'the event yielded after the drop');
     },
   },
   {
