@@ -18,10 +18,18 @@ async function rejection(call: Promise<unknown>, what: string): Promise<unknown>
   }
 }
 
-/** Requires a rejection to be a BACKEND error with the driver's error as cause (C8.2). */
-function assertBackend(error: unknown, what: string): void {
+/**
+ * Requires a rejection to be a BACKEND error with the driver's error as cause (C8.2) that says
+ * nothing was stored (C8.7): the backend reported the write rolled back, so the store knows.
+ */
+function assertRefused(error: unknown, what: string): void {
   assertEqual((error as { code?: unknown } | undefined)?.code, 'BACKEND', `code of ${what} (${describeError(error)})`);
   assert((error as { cause?: unknown }).cause !== undefined, `${what} must reject with the driver's error as cause`);
+  const { outcomeUnknown } = error as { outcomeUnknown?: unknown };
+  assert(
+    outcomeUnknown === false,
+    `${what} rejected with outcomeUnknown ${show(outcomeUnknown)}, but the backend reported the write rolled back: the store knows nothing was stored, so it must say false (C8.7)`,
+  );
 }
 
 /**
@@ -47,7 +55,7 @@ export const refusedCommitCases = defineCases([
     id: 'C2.6-a-refused-commit-rejects-each-of-its-appends-and-the-store-recovers',
     level: 'MUST',
     title:
-      'while the backend refuses writes (refuseWrites hook), a lone append and 8 appends in flight at once (4 with expect) each reject with BACKEND and the driver error as cause, nothing is stored and no seq consumed; once writes are allowed again, the same appends succeed at the next seqs',
+      'while the backend refuses writes (refuseWrites hook), a lone append and 8 appends in flight at once (4 with expect) each reject with BACKEND, the driver error as cause and outcomeUnknown false, nothing is stored and no seq consumed; once writes are allowed again, the same appends succeed at the next seqs',
     hint: 'check what a failed write does to the transaction it ran in: roll it back before the connection is used again (a store that leaves it open fails every later append, or commits the next group together with the failed one), and reject every append the shared commit carried',
     needs: ['refuseWrites'],
     async run(context) {
@@ -61,7 +69,7 @@ export const refusedCommitCases = defineCases([
         index < STREAMS ? `append #${index} of ${STREAMS} in flight at once` : 'the batch in flight with them';
       const allow = await context.refuseWrites();
       try {
-        assertBackend(await rejection(store.append(streams[0] as string, { lone: true } as never, 1), 'a lone append'), 'a lone append');
+        assertRefused(await rejection(store.append(streams[0] as string, { lone: true } as never, 1), 'a lone append'), 'a lone append');
         const outcomes = await Promise.allSettled(appendToAll(store, streams, lasts, batch, 'refused'));
         for (const [index, outcome] of outcomes.entries()) {
           if (outcome.status === 'fulfilled') {
@@ -69,7 +77,7 @@ export const refusedCommitCases = defineCases([
               `${what(index)}, while the backend refused writes, resolved ${show(outcome.value)} instead of rejecting with BACKEND`,
             );
           }
-          assertBackend(outcome.reason, what(index));
+          assertRefused(outcome.reason, what(index));
         }
       } finally {
         await allow();
