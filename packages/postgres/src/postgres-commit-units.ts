@@ -40,22 +40,27 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
     // kit scope: outside the contract — placement on Citus (option citus); the Citus suite (pnpm test:citus) runs the kit there
     if (citus && !oneStream) throw new Error(`${operation}: a statement on Citus must hold one stream's units (got several streams)`);
     // kit scope: end
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral,EqualityOperator,BlockStatement: the fast path of a lone append of one event without expect: the general statement stores the same (performance only), and one payload in all already means one unit
     if (!citus && units.length === 1 && payloads.length === 1 && expects === null) {
       const { rows } = await run(operation, sql.appendOne, [first.stream, payloads[0]]);
+      // Stryker disable next-line OptionalChaining: unreachable: the append statement returns one row
       return [{ ok: true, seq: parseSeq(rows[0]?.[0]) }];
     }
     const streams = oneStream ? undefined : units.map((unit) => unit.stream);
     const { rows } = oneStream
       ? await run(operation, sql.append, [first.stream, counts, expects, payloads])
-      : expects === null
+      : // Stryker disable next-line ConditionalExpression: performance only: the statement with expects, given none (null), appends the same
+        expects === null
         ? await run(operation, sql.appendAllWithoutExpect, [streams, counts, payloads])
         : await run(operation, sql.appendAll, [streams, counts, expects, payloads]);
+    // Stryker disable next-line OptionalChaining: unreachable: the append statement returns one row
     const results = parseResults(rows[0]?.[0]);
     // kit scope: outside the contract — a server answer that breaks its column's type (fewer or more results than units, which the statement cannot return): no kit target can make PostgreSQL return one
     if (results.length !== units.length) {
       throw new Error(`${operation}: the server returned ${results.length} results for ${units.length} units`);
       // kit scope: end
     }
+    // Stryker disable next-line EqualityOperator: equivalent: the statement never returns 0 (a seq is at least 1, a conflict is -1 - actual)
     return results.map((value) => (value > 0 ? { ok: true, seq: value } : { ok: false, actual: -1 - value }));
   };
 }
@@ -76,6 +81,7 @@ export function parseResults(text: unknown): number[] {
     // kit scope: end
   }
   const inner = text.slice(1, -1);
+  // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable: a group has at least one unit, so the array of results is never empty
   return inner === ''
     ? // Stryker disable next-line ArrayDeclaration: unreachable: a group has at least one unit, so the array of results is never empty
       []

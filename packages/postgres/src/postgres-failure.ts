@@ -16,8 +16,10 @@ export const MAX_RETRIES = 5;
  * if (isRetryable(error) && attempt < MAX_RETRIES) continue;
  * ```
  */
+// kit scope: outside the contract — retries after a serialization failure or a deadlock, which this store's statements avoid (one statement per commit, streams locked in sorted order): no kit target can provoke one
 export function isRetryable(error: unknown): boolean {
   return retryable.has(sqlState(error) ?? '');
+  // kit scope: end
 }
 
 /**
