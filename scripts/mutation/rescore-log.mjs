@@ -6,7 +6,10 @@
 // than a working session, so runs are made file by file and their logs kept; this tells what
 // they come to once markers and equivalent mutants were recorded after the run.
 //
-//   node scripts/mutation/rescore-log.mjs packages/postgres <commit> <log>...
+//   node scripts/mutation/rescore-log.mjs packages/postgres <commit>:<log>...
+//
+// Each log goes with the commit its run mutated; a mutant tested in several logs counts with its
+// outcome in the last one (a file run again after the kit changed).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -40,39 +43,41 @@ export function disabledOn(source, line) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [adapterDir, commit, ...logs] = process.argv.slice(2);
-  if (!adapterDir || !commit || logs.length === 0) {
-    console.error('usage: node scripts/mutation/rescore-log.mjs packages/<adapter> <commit of the run> <log>...');
+  const [adapterDir, ...runs] = process.argv.slice(2);
+  if (!adapterDir || runs.length === 0 || runs.some((run) => !/^[0-9a-f]{4,40}:./.test(run))) {
+    console.error('usage: node scripts/mutation/rescore-log.mjs packages/<adapter> <commit of the run>:<log>...');
     process.exit(2);
   }
   const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   const adapterPath = resolve(adapterDir).slice(root.length + 1);
   const files = new Map();
-  const fileOf = (name) => {
-    if (!files.has(name)) {
+  const fileOf = (commit, name) => {
+    const key = `${commit}:${name}`;
+    if (!files.has(key)) {
       const before = execFileSync('git', ['show', `${commit}:${adapterPath}/${name}`], { cwd: root, encoding: 'utf8' });
       const now = readFileSync(resolve(adapterDir, name), 'utf8');
-      files.set(name, { now, map: lineMap(before, now), outside: outsideContract(now) });
+      files.set(key, { now, map: lineMap(before, now), outside: outsideContract(now) });
     }
-    return files.get(name);
+    return files.get(key);
   };
-  // The last outcome of each mutant wins, so later logs replace earlier ones.
+  // Mutants are told apart by where they sit today, their mutator and replacement; the last log's outcome wins.
   const mutants = new Map();
-  for (const log of logs) {
-    for (const row of readFileSync(log, 'utf8').split('\n')) {
+  let moved = 0;
+  for (const run of runs) {
+    const commit = run.slice(0, run.indexOf(':'));
+    for (const row of readFileSync(run.slice(commit.length + 1), 'utf8').split('\n')) {
       const [status, where, mutator, replacement] = row.split('\t');
       if (!where) continue;
-      mutants.set(`${where}\t${mutator}\t${replacement}`, { status, where, mutator });
+      const [name, line, column] = where.split(':');
+      const file = fileOf(commit, name);
+      const now = file.map.get(Number(line));
+      if (now === undefined) moved++;
+      mutants.set(`${name}:${now ?? `${commit}:${line}`}:${column}\t${mutator}\t${replacement}`, { status, name, now, mutator, file });
     }
   }
   const rows = [];
   const perFile = new Map();
-  let moved = 0;
-  for (const { status, where, mutator } of mutants.values()) {
-    const [name, line] = [where.slice(0, where.indexOf(':')), Number(where.split(':')[1])];
-    const file = fileOf(name);
-    const now = file.map.get(line);
-    if (now === undefined) moved++;
+  for (const { status, name, now, mutator, file } of mutants.values()) {
     const outside = now !== undefined && file.outside.some(([from, to]) => now >= from && now <= to);
     const disabled = now !== undefined && (disabledOn(file.now, now).has(mutator) || disabledOn(file.now, now).has('all'));
     const mutant = { status: disabled ? 'Ignored' : status, outside };
@@ -92,5 +97,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const outsideCount = rows.filter((m) => m.outside).length;
   lines.push({ adapter, suite: 'kit', scope: `contract (${outsideCount} outside)`, ...score(rows.filter((m) => !m.outside)) });
   console.log(formatRows(lines));
-  if (moved > 0) console.log(`${moved} mutant(s) sit on lines changed since ${commit}: scored as they were`);
+  if (moved > 0) console.log(`${moved} mutant(s) sit on lines changed since their run: scored as they were`);
 }

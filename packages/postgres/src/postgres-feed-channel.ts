@@ -1,3 +1,4 @@
+// kit scope: outside the contract — the live feeds' wake-up across sessions (LISTEN/NOTIFY), latency only: a live feed that hears nothing looks again on its own timer (every 5 s, 250 ms while this connection is down), the contract does not time delivery, and the benchmark's live-delivery rows measure it; this connection's own end at close() is checked by the adapter's tests
 import pg from 'pg';
 
 /** What a {@link FeedChannel} tells its store. */
@@ -79,18 +80,14 @@ export class FeedChannel {
   /** Makes sure the connection listens; see {@link ListenState}. */
   async listen(): Promise<ListenState> {
     const client = await this.#connect();
-    // Stryker disable next-line StringLiteral: latency only: a state other than 'down' makes a waiting live feed poll every 5 s instead of every 250 ms while its listening connection is down, which no kit hook can keep down
     if (client === undefined) return 'down';
     if (this.#listening) return 'listening';
     try {
-      // kit scope: outside the contract — the listening connection failing to open or to LISTEN: a wake-up lost there costs a live feed latency, never an event (it polls while the connection is down), and no kit hook can time a fault into that window
       await this.#run(client, `LISTEN ${this.#channel}`);
     } catch {
       this.#drop(client);
       return 'down';
-      // kit scope: end
     }
-    // Stryker disable next-line StringLiteral: latency only: a state other than 'down' makes a waiting live feed poll every 5 s instead of every 250 ms while its listening connection is down, which no kit hook can keep down
     if (this.#client !== client) return 'down';
     this.#listening = true;
     return 'started';
@@ -180,19 +177,15 @@ export class FeedChannel {
       if (message.processId !== (client as unknown as { processID?: number }).processID) this.#events.heard();
     });
     try {
-      // kit scope: outside the contract — the listening connection failing to open or to LISTEN: a wake-up lost there costs a live feed latency, never an event (it polls while the connection is down), and no kit hook can time a fault into that window
       await client.connect();
     } catch {
       client.end().catch(() => undefined);
-      // kit scope: end
       return undefined;
     }
-    // kit scope: outside the contract — a store closed while its listening connection opens: no kit hook can time close() into that window
     if (this.#closed) {
       await endClient(client);
       return undefined;
     }
-    // kit scope: end
     this.#client = client;
     this.#listening = false;
     this.#reference();
@@ -232,7 +225,5 @@ async function bounded<T>(promise: Promise<T>): Promise<T | undefined> {
 /** Ends a connection politely, and cuts its socket when the server does not answer in time (a partition). */
 async function endClient(client: pg.Client): Promise<void> {
   const ended = await bounded(client.end().then(() => true));
-  // kit scope: outside the contract — a listening connection whose server does not answer its goodbye in time (a partition): the socket is cut instead, which no kit can observe
   if (ended !== true) (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
-  // kit scope: end
 }
