@@ -68,13 +68,14 @@ for (const [name, given, allowed] of [
   }
 }
 
-/** A file named whole (`src/x.ts`) becomes its contract's line ranges; globs and ranges pass as given. */
+/** A file named whole (`src/x.ts`) becomes its contract's line ranges (none when it is all outside); globs and ranges pass as given. */
 function withinContract(patterns, cwd) {
   const ranges = contractRanges(cwd);
-  return patterns.flatMap((pattern) => {
-    const own = ranges.filter((range) => range.startsWith(`${pattern}:`));
-    return own.length > 0 ? own : [pattern];
-  });
+  return patterns.flatMap((pattern) =>
+    /^src\/[\w.-]+\.ts$/.test(pattern) && existsSync(`${cwd}/${pattern}`)
+      ? ranges.filter((range) => range.startsWith(`${pattern}:`))
+      : [pattern],
+  );
 }
 
 const stryker = fileURLToPath(new URL('../node_modules/@stryker-mutator/core/bin/stryker.js', import.meta.url));
