@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assert, assertEqual, describeError, show } from '../assertions.js';
 import { runChildren, withChildren } from '../child-processes.js';
 import { defineCases } from '../conformance-case.js';
@@ -8,6 +10,9 @@ import type { AnyEventStore } from '../target.js';
 
 /** How long a waiting live feed may take to yield an event another process appended. */
 const CROSS_PROCESS_WAKE_MS = 10_000;
+/** How long the idle case watches a waiting live feed, and the share of that time its thread may be busy. */
+const IDLE_WATCH_MS = 2_000;
+const IDLE_MAX_UTILIZATION = 0.2;
 /** How long a live feed whose connection dropped may take to yield the next event (a store may poll until it listens again). */
 const AFTER_INTERRUPT_WAKE_MS = 15_000;
 
@@ -173,6 +178,41 @@ export const feedLiveCases = defineCases([
         payloads,
         'the payloads yielded',
       );
+      live.stop.abort();
+    },
+  },
+  {
+    id: 'C13.7-a-waiting-live-feed-does-not-poll-busily',
+    level: 'MUST',
+    title: `a live feed caught up and waiting keeps its thread's event loop busy less than ${IDLE_MAX_UTILIZATION * 100} % of ${IDLE_WATCH_MS / 1000} s (no busy polling while idle), then yields the next event`,
+    hint: 'check what a live feed does once it has caught up: it must wait for a wake-up (a notification, an in-process signal) or a timer of tens of milliseconds or more, never ask again at once or on setImmediate',
+    needs: ['feed'],
+    async run({ store, stream }) {
+      const base = stream('feed');
+      await appendOk(store, `${base}:a`, 1);
+      const live = liveFeed(store, undefined, `${base}:`);
+      await live.take('the event appended before the wait');
+      const next = live.iterator.next();
+      next.catch(() => undefined); // awaited below
+      await live.caughtUpTimes(1);
+      // The event loop's utilization is this thread's alone: other test files in other threads or processes do not count.
+      const before = performance.eventLoopUtilization();
+      await sleep(IDLE_WATCH_MS);
+      const { utilization } = performance.eventLoopUtilization(before);
+      assert(
+        utilization < IDLE_MAX_UTILIZATION,
+        `while a live feed waited with nothing to yield, the event loop was busy ${(utilization * 100).toFixed(0)} % of ${IDLE_WATCH_MS / 1000} s (at most ${IDLE_MAX_UTILIZATION * 100} %): the feed polls busily (C13.7)`,
+      );
+      await appendOk(store, `${base}:a`, 2);
+      let result: IteratorResult<unknown>;
+      try {
+        result = await next;
+      } catch (error) {
+        throw new ConformanceFailure(`the live feed rejected after waiting idle: ${describeError(error)}`);
+      }
+      assert(!result.done, 'the live feed ended after waiting idle; it should yield the next event (C13.7)');
+      const item = result.value as FeedItem;
+      assertEqual(`${item.stream} ${item.seq}`, `${base}:a 2`, 'the event yielded after the idle wait');
       live.stop.abort();
     },
   },
