@@ -206,6 +206,8 @@ export class PostgresFeed<P> {
       const timeout = setTimeout(() => timer.abort(), delay);
       const stop = (): void => timer.abort();
       signal?.addEventListener('abort', stop, { once: true });
+      // An abort while this feed looked at the horizon above fired no listener: end the wait now.
+      if (signal?.aborted) stop();
       try {
         await this.#notifier.wait(seen, timer.signal);
       } finally {
