@@ -35,7 +35,8 @@ export const streamsCases = defineCases([
   {
     id: 'C12.1-lists-every-stream-with-its-last-seq',
     level: 'MUST',
-    title: 'streams() lists each stream that has events once, with its last seq; refused appends list nothing',
+    title:
+      'streams() lists each stream that has events once, with its last seq, names that sort before letters and digits too; refused appends list nothing',
     hint: 'check that the listing reads the last seq (max seq, or the counter) and that a conflict or a refused payload creates no stream row',
     needs: ['streams'],
     async run({ store, stream }) {
@@ -57,6 +58,12 @@ export const streamsCases = defineCases([
       );
       await appendOk(store, `${base}/b`, { i: 1 });
       assertEqual((await list(store, { prefix: `${base}/b` }))[0], { stream: `${base}/b`, last: 2 }, 'the listing after one more append');
+      // Names that sort before the kit's own, and before letters and digits: a listing must not start past a default bound.
+      for (const lead of [' ', '!', '0', 'A']) {
+        const name = `${lead}${base}`;
+        await appendOk(store, name, { lead });
+        assertEqual(await list(store, { prefix: name }), [{ stream: name, last: 1 }], `streams({ prefix: ${show(name)} })`);
+      }
     },
   },
   {
