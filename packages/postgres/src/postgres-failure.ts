@@ -1,8 +1,10 @@
 /** SQLSTATEs after which the same statement may simply run again: nothing was changed. */
+// kit scope: outside the contract — retries after a serialization failure or a deadlock, which this store's statements avoid (one statement per commit, streams locked in sorted order): no kit target can provoke one
 const retryable: ReadonlySet<string> = new Set([
   '40001', // serialization_failure: CockroachDB and YugabyteDB run SERIALIZABLE and may abort either writer
   '40P01', // deadlock_detected
 ]);
+// kit scope: end
 
 /** How many times a statement that failed with a retryable SQLSTATE runs again. */
 export const MAX_RETRIES = 5;

@@ -1,7 +1,9 @@
 /** PostgreSQL truncates identifiers past this many bytes (NAMEDATALEN - 1). */
 export const MAX_IDENTIFIER_BYTES = 63;
 
+// kit scope: outside the contract — which schema and table prefix names need no quoting, an API of this adapter's own
 const plainIdentifier = /^[a-z_][a-z0-9_]*$/;
+// kit scope: end
 
 /**
  * Checks an identifier given as an option (a schema name, a table prefix)

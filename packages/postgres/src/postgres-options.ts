@@ -70,6 +70,7 @@ export interface PostgresOptions {
 }
 
 /** Every option's name: any other key is refused. */
+// kit scope: outside the contract — the names of PostgresOptions that checkOptions accepts, an API of this adapter's own
 const postgresOptionNames: OptionNames<PostgresOptions> = {
   schema: true,
   tablePrefix: true,
@@ -81,6 +82,7 @@ const postgresOptionNames: OptionNames<PostgresOptions> = {
   queryTimeoutMs: true,
   keepAliveDelayMs: true,
   citus: true,
+  // kit scope: end
 };
 
 /** The SQL names and sizes a store works with, checked and quoted once. */
@@ -135,11 +137,9 @@ const longestSuffix = 'migrations'.length;
  * ```
  */
 export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
-  // kit scope: outside the contract — the checks of PostgresOptions, an API of this adapter's own
+  // kit scope: outside the contract — the checks and defaults of PostgresOptions, an API of this adapter's own (a default page size or byte budget changes how many round trips a read takes, never what it yields)
   checkOptions(options, postgresOptionNames);
-  // kit scope: end
   const {
-    // Stryker disable next-line StringLiteral: the default schema, an option of this adapter's own: every kit target names its schema
     schema = 'public',
     tablePrefix = 'hume_',
     readPageSize = 1000,
@@ -147,7 +147,6 @@ export function resolveOptions(options: PostgresOptions = {}): ResolvedOptions {
     maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
     citus = false,
   } = options;
-  // kit scope: outside the contract — the checks of PostgresOptions, an API of this adapter's own
   if (typeof citus !== 'boolean') throw new RangeError(`citus must be true or false (got ${String(citus)})`);
   // kit scope: end
   const connectionTimeoutMs = checkMs('connectionTimeoutMs', options.connectionTimeoutMs ?? 10_000);
