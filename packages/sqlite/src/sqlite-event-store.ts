@@ -13,7 +13,6 @@ import {
   type FeedOptions,
   type Json,
   type JsonShaped,
-  listStreamsPaged,
   PagedEventReader,
   prepareAppend,
   type Seq,
@@ -22,7 +21,6 @@ import {
   StoreClosedError,
   type StreamInfo,
   type StreamListing,
-  type StreamRange,
   type StreamsOptions,
 } from '@hume/core';
 import { LastSeqCache } from './last-seq-cache.js';
