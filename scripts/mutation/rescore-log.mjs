@@ -7,6 +7,7 @@
 // they come to once markers and equivalent mutants were recorded after the run.
 //
 //   node scripts/mutation/rescore-log.mjs packages/postgres <commit>:<log>...
+//   node scripts/mutation/rescore-log.mjs --survivors packages/postgres <commit>:<log>...   also lists each survivor at today's line
 //
 // Each log goes with the commit its run mutated; a mutant tested in several logs counts with its
 // outcome in the last one (a file run again after the kit changed).
@@ -46,7 +47,8 @@ export function disabledOn(source, line) {
 const COST_ONLY = /^(performance|latency|memory) only/;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [adapterDir, ...runs] = process.argv.slice(2);
+  const listSurvivors = process.argv[2] === '--survivors';
+  const [adapterDir, ...runs] = process.argv.slice(listSurvivors ? 3 : 2);
   if (!adapterDir || runs.length === 0 || runs.some((run) => !/^[0-9a-f]{4,40}:./.test(run))) {
     console.error('usage: node scripts/mutation/rescore-log.mjs packages/<adapter> <commit of the run>:<log>...');
     process.exit(2);
@@ -75,17 +77,19 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       const file = fileOf(commit, name);
       const now = file.map.get(Number(line));
       if (now === undefined) moved++;
-      mutants.set(`${name}:${now ?? `${commit}:${line}`}:${column}\t${mutator}\t${replacement}`, { status, name, now, mutator, file });
+      mutants.set(`${name}:${now ?? `${commit}:${line}`}:${column}\t${mutator}\t${replacement}`, { status, name, now, mutator, replacement, file });
     }
   }
   const rows = [];
   const perFile = new Map();
-  for (const { status, name, now, mutator, file } of mutants.values()) {
+  const survivors = [];
+  for (const { status, name, now, mutator, replacement, file } of mutants.values()) {
     const outside = now !== undefined && file.outside.some(([from, to]) => now >= from && now <= to);
     const { mutators, reason } = now === undefined ? disabledOn('', 0) : disabledOn(file.now, now);
     const disabled = mutators.has(mutator) || mutators.has('all');
     const mutant = { status: disabled ? 'Ignored' : status, tested: status, outside, costOnly: disabled && COST_ONLY.test(reason) };
     rows.push(mutant);
+    if (listSurvivors && !outside && ['Survived', 'NoCoverage'].includes(mutant.status)) survivors.push(`${mutant.status}\t${name}:${now ?? '?'}\t${mutator}\t${replacement}`);
     if (!perFile.has(name)) perFile.set(name, []);
     perFile.get(name).push(mutant);
   }
@@ -108,6 +112,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     scope: `${costOnly} cost-only counted`,
     ...score(contract.map((m) => (m.costOnly ? { ...m, status: m.tested } : m))),
   });
+  if (listSurvivors) console.log(survivors.sort().join('\n'));
   console.log(formatRows(lines));
   if (moved > 0) console.log(`${moved} mutant(s) sit on lines changed since their run: scored as they were`);
 }
