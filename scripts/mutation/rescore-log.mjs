@@ -36,11 +36,24 @@ export function lineMap(before, after) {
   return map;
 }
 
-/** The mutators a `// Stryker disable next-line A,B: why` comment above `line` (1-based) disables, and its reason. */
+/**
+ * The mutators disabled on `line` (1-based), and why: by a `// Stryker disable next-line A,B: why`
+ * comment right above it, or by a `// Stryker disable A,B: why` above it that no `// Stryker
+ * restore` of those mutators has ended yet.
+ */
 export function disabledOn(source, line) {
-  const above = source.split('\n')[line - 2] ?? '';
-  const match = /\/\/ Stryker disable next-line ([\w,]+)(?:: (.*))?/.exec(above);
-  return match ? { mutators: new Set(match[1].split(',')), reason: match[2] ?? '' } : { mutators: new Set(), reason: '' };
+  const lines = source.split('\n');
+  const block = new Map();
+  for (const text of lines.slice(0, Math.max(0, line - 1))) {
+    const disable = /\/\/ Stryker disable (?!next-line)([\w,]+)(?:: (.*))?/.exec(text);
+    if (disable) for (const mutator of disable[1].split(',')) block.set(mutator, disable[2] ?? '');
+    const restore = /\/\/ Stryker restore ([\w,]+)/.exec(text);
+    if (restore) for (const mutator of restore[1].split(',')) mutator === 'all' ? block.clear() : block.delete(mutator);
+  }
+  const match = /\/\/ Stryker disable next-line ([\w,]+)(?:: (.*))?/.exec(lines[line - 2] ?? '');
+  const mutators = new Set([...block.keys(), ...(match ? match[1].split(',') : [])]);
+  const reason = match?.[2] ?? [...block.values()][0] ?? '';
+  return { mutators, reason };
 }
 
 /** A reason that says the mutant costs speed, latency or memory only: such mutants are also scored as they were tested. */
@@ -77,7 +90,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       const file = fileOf(commit, name);
       const now = file.map.get(Number(line));
       if (now === undefined) moved++;
-      mutants.set(`${name}:${now ?? `${commit}:${line}`}:${column}\t${mutator}\t${replacement}`, { status, name, now, mutator, replacement, file });
+      mutants.set(`${name}:${now ?? `${commit}:${line}`}:${column}\t${mutator}\t${replacement}`, {
+        status,
+        name,
+        now,
+        mutator,
+        replacement,
+        file,
+      });
     }
   }
   const rows = [];
@@ -89,7 +109,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const disabled = mutators.has(mutator) || mutators.has('all');
     const mutant = { status: disabled ? 'Ignored' : status, tested: status, outside, costOnly: disabled && COST_ONLY.test(reason) };
     rows.push(mutant);
-    if (listSurvivors && !outside && ['Survived', 'NoCoverage'].includes(mutant.status)) survivors.push(`${mutant.status}\t${name}:${now ?? '?'}\t${mutator}\t${replacement}`);
+    if (listSurvivors && !outside && ['Survived', 'NoCoverage'].includes(mutant.status))
+      survivors.push(`${mutant.status}\t${name}:${now ?? '?'}\t${mutator}\t${replacement}`);
     if (!perFile.has(name)) perFile.set(name, []);
     perFile.get(name).push(mutant);
   }

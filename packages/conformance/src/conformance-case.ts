@@ -35,6 +35,8 @@ export type Need =
   | 'dropAfterCommit'
   | 'holdWriteLock'
   | 'refuseWrites'
+  | 'stall'
+  | 'callTimeoutMs'
   | 'maxPayloadBytes'
   | 'reopen'
   | 'share'
@@ -79,6 +81,10 @@ export interface CaseContext {
   holdWriteLock(ms: number): Promise<void>;
   /** The target's refuseWrites hook bound to this case's store: resolves to a function that lets writes through again (clause C2.6). */
   refuseWrites(): Promise<() => Promise<void>>;
+  /** The target's stall hook bound to this case's store: the backend stops answering; resolves to a function that makes it answer again (clause C8.9). */
+  stall(): Promise<() => Promise<void>>;
+  /** The longest the target's stores wait for a backend that stopped answering (C8.9); cases that need it run only then. */
+  readonly callTimeoutMs: number | undefined;
   /** The maximum payload size the target declared (C5.4); cases that need it run only then. */
   readonly maxPayloadBytes: number | undefined;
   /** Another store on the same data; disposed of with the case. */

@@ -72,6 +72,14 @@ export async function runCase(target: Target, entry: ConformanceCase, options: R
           await allow();
         };
       },
+      stall: async () => {
+        if (!hooks.stall) throw new Error('the target offers no stall hook');
+        const answer = await hooks.stall(store);
+        return async () => {
+          await answer();
+        };
+      },
+      callTimeoutMs: hooks.callTimeoutMs,
       reopen: async () => {
         if (!hooks.reopen) throw new Error('the target offers no reopen hook');
         const other = await hooks.reopen(store);

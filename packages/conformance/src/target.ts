@@ -96,6 +96,21 @@ export interface TargetObject {
    */
   refuseWrites?: (store: AnyEventStore) => (() => void | Promise<void>) | Promise<() => void | Promise<void>>;
   /**
+   * Makes the backend stop answering the store while its connections stay
+   * open (a proxy between the store and its server that stops forwarding
+   * the server's replies, say: what the store sends may still run), and
+   * resolves to a function that makes it answer again. Enables clause
+   * C8.9's case, with {@link callTimeoutMs}: every call made meanwhile must
+   * reject with `BACKEND` within that time.
+   */
+  stall?: (store: AnyEventStore) => (() => void | Promise<void>) | Promise<() => void | Promise<void>>;
+  /**
+   * The longest a call of the target's stores waits for a backend that
+   * stopped answering, in milliseconds, as the stores' options set it (their
+   * query and connection timeouts). Needed with {@link stall}.
+   */
+  callTimeoutMs?: number;
+  /**
    * Opens a second store on the same data as `store` (another handle,
    * another pool). Enables the cross-instance cases (C8.5, histories over
    * several instances). The kit disposes of what it opens.

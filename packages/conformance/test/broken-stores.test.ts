@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain JavaScript fixture, so that child processes can import it
 import { FileStore } from './fixtures/file-store.mjs';
 import { QUIRKY_MAX_PAYLOAD_BYTES } from './fixtures/quirky-limits.js';
-import { type Quirks, QuirkyStore } from './fixtures/quirky-store.js';
+import { QUIRKY_CALL_TIMEOUT_MS, type Quirks, QuirkyStore } from './fixtures/quirky-store.js';
 
 const target = (quirks: Quirks) => ({
   create: () => new QuirkyStore(quirks),
@@ -18,6 +18,8 @@ const target = (quirks: Quirks) => ({
   dropAfterCommit: (store: unknown) => (store as QuirkyStore).dropAfterCommit(),
   holdWriteLock: (store: unknown, ms: number) => (store as QuirkyStore).holdWriteLock(ms),
   refuseWrites: (store: unknown) => (store as QuirkyStore).refuseWrites(),
+  stall: (store: unknown) => (store as QuirkyStore).stall(),
+  callTimeoutMs: QUIRKY_CALL_TIMEOUT_MS,
   maxPayloadBytes: QUIRKY_MAX_PAYLOAD_BYTES,
   reopen: (store: unknown) => (store as QuirkyStore).reopen(),
   hold: async (store: unknown, stream: string, payload: unknown) => (store as QuirkyStore).hold(stream, payload as never),
@@ -152,6 +154,9 @@ const expectedCatches: [keyof Quirks, string[]][] = [
   ['listingStartsPastZero', ['C12.1-lists-every-stream-with-its-last-seq']],
   ['liveFeedPollsBusily', ['C13.7-a-waiting-live-feed-does-not-poll-busily']],
   ['refusalOutcomeUnknown', ['C2.6-a-refused-commit-rejects-each-of-its-appends-and-the-store-recovers']],
+  ['parsesPositionsLeniently', ['C13.10-bad-feed-arguments-reject-the-first-next']],
+  ['waitsForSilentBackend', ['C8.9-calls-to-a-backend-that-stops-answering-settle-within-the-store-timeouts']],
+  ['timeoutClaimsNotStored', ['C8.9-calls-to-a-backend-that-stops-answering-settle-within-the-store-timeouts']],
   ['liveFeedDeafAfterInterrupt', ['C13.7-a-live-feed-outlives-a-dropped-connection']],
   ['snapshotKeyedByStreamOnly', ['C14.1-every-stream-and-name-pair-has-its-own-snapshot']],
   ['snapshotKeepsFirst', ['C14.1-a-saved-snapshot-loads-back-and-a-save-replaces-it', 'C14.1-another-instance-loads-a-saved-snapshot']],

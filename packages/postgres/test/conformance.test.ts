@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AnyEventStore } from '@hume/conformance';
 import { describeEventStore } from '@hume/conformance/vitest';
-import { PostgresEventStore } from '@hume/postgres';
+import { PostgresEventStore, type PostgresOptions } from '@hume/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { databaseUrl, migratedStore, newPool, schemaName, terminateSessions } from './database.js';
@@ -95,11 +95,11 @@ async function refuseWrites(): Promise<() => Promise<void>> {
 }
 
 /** A store on a pool of its own, whose sessions carry a name of their own so they can be killed. */
-function pooledStore(config: pg.PoolConfig = {}): PostgresEventStore {
+function pooledStore(config: pg.PoolConfig = {}, options: PostgresOptions = {}): PostgresEventStore {
   assertMigrated();
   const applicationName = `hume-conformance-${process.pid}-${++storeCounter}`;
   const pool = newPool({ max: 12, application_name: applicationName, ...config });
-  const store = new PostgresEventStore(pool, { schema });
+  const store = new PostgresEventStore(pool, { schema, ...options });
   pools.set(store, { pool, applicationName });
   return store;
 }
@@ -206,6 +206,35 @@ describeEventStore(
   { grep: /^C8\.7-an-append-whose-reply|^C8\.4-|^C13\.7-a-live-feed-outlives/, ...stepTimeout },
 );
 
+// A server that stops answering (C8.9): a store owning its pool, with short timeouts of its own,
+// through a proxy of its own that holds back the server's replies while the case wants; what the
+// store sends still runs. Its query timeout is left to its default, the statement timeout plus 5 s.
+let silentProxy: TcpProxy | undefined;
+beforeAll(async () => {
+  silentProxy = await TcpProxy.start(databaseUrl);
+});
+afterAll(async () => {
+  await silentProxy?.close();
+});
+const silentTimeouts = { statementTimeoutMs: 500, connectionTimeoutMs: 1_000 };
+describeEventStore(
+  '@hume/postgres owning its pool, through a proxy that stops forwarding replies',
+  {
+    create: () => {
+      assertMigrated();
+      return new PostgresEventStore(silentProxy?.url ?? databaseUrl, { schema, ...silentTimeouts });
+    },
+    stall() {
+      silentProxy?.silence();
+      return () => silentProxy?.heal();
+    },
+    // The query timer (statement timeout + 5 s) bounds a call on a connection already open; a new
+    // connection gives up after connectionTimeoutMs.
+    callTimeoutMs: silentTimeouts.statementTimeoutMs + 5_000,
+  },
+  { grep: /^C8\.9-/, ...stepTimeout },
+);
+
 // Order by accident (class 4 of the kit's issue): with index scans off, PostgreSQL answers a page
 // query with a sequential scan, so a query without ORDER BY returns rows in the order they sit in
 // the table. Measured on PostgreSQL 17 (see docs/conformance.md): that differs from seq order in
@@ -213,7 +242,9 @@ describeEventStore(
 describeEventStore(
   '@hume/postgres with index scans off',
   {
-    create: () => pooledStore({ options: '-c enable_indexscan=off -c enable_indexonlyscan=off -c enable_bitmapscan=off' }),
+    // And no query timer (queryTimeoutMs 0: wait for ever), which must not mean a timer that strikes at once.
+    create: () =>
+      pooledStore({ options: '-c enable_indexscan=off -c enable_indexonlyscan=off -c enable_bitmapscan=off' }, { queryTimeoutMs: 0 }),
     dispose: disposeWithPool,
   },
   { grep: /^C4\.|^C1\.[345]|^C2\.5/, ...stepTimeout },

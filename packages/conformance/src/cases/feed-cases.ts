@@ -202,9 +202,17 @@ export const feedCases = defineCases([
       'feed with a bad after or bad options never throws synchronously; its first next() rejects with INVALID_ARGUMENT naming the argument',
     hint: "use @hume/core's checkFeed, and reject from the first next() (construct the iterator, fail it later)",
     needs: ['feed'],
-    async run({ store }) {
+    async run({ store, stream }) {
       const signal = new AbortController().signal;
+      // A position this store gave, with a space after or before it: a lenient parse (Number(), a
+      // pattern without its end anchor) would take it for the position it contains.
+      const name = stream('bad-after');
+      await appendOk(store, name, 'an event to take a position from');
+      const [given] = await readFeed(store, undefined, { prefix: name }, 'the feed of one event');
+      assert(given !== undefined, 'the feed of one event yielded nothing');
       const bad: [unknown, unknown, string][] = [
+        [`${given.position} `, undefined, 'after'],
+        [` ${given.position}`, undefined, 'after'],
         [12, undefined, 'after'],
         [null, undefined, 'after'],
         ['', undefined, 'after'],

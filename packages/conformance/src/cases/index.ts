@@ -25,6 +25,7 @@ import { raceCases } from './race-cases.js';
 import { readCases } from './read-cases.js';
 import { readMemoryCases } from './read-memory-cases.js';
 import { refusedCommitCases } from './refused-commit-cases.js';
+import { silentBackendCases } from './silent-backend-cases.js';
 import { snapshotCases } from './snapshot-cases.js';
 import { streamIdentityCases } from './stream-identity-cases.js';
 import { streamsCases } from './streams-cases.js';
@@ -65,6 +66,7 @@ export const cases: readonly ConformanceCase[] = Object.freeze(
     ...streamsCases,
     ...commitFaultCases,
     ...writeLockCases,
+    ...silentBackendCases,
     ...snapshotCases,
     ...checkpointCases,
   ].sort((a, b) => clauseOrder(a.clause) - clauseOrder(b.clause)),
