@@ -151,6 +151,7 @@ const expectedCatches: [keyof Quirks, string[]][] = [
     ['C13.7-a-live-feed-yields-events-appended-after-it-caught-up', 'C13.8-caught-up-is-reported-once-everything-visible-was-yielded'],
   ],
   ['liveFeedEndsLate', ['C13.7-aborted-and-abandoned-live-feeds-release-the-store']],
+  ['closeEndsLiveFeedsLate', ['C13.7-close-ends-waiting-live-feeds']],
   ['listingStartsPastZero', ['C12.1-lists-every-stream-with-its-last-seq']],
   ['liveFeedPollsBusily', ['C13.7-a-waiting-live-feed-does-not-poll-busily']],
   ['refusalOutcomeUnknown', ['C2.6-a-refused-commit-rejects-each-of-its-appends-and-the-store-recovers']],
