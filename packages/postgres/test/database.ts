@@ -60,6 +60,14 @@ export async function terminateSessions(applicationName: string): Promise<number
   return rows.length;
 }
 
+/** How many sessions of `applicationName` the server has. */
+export async function sessionsOf(applicationName: string): Promise<number> {
+  const [row] = await admin<{ count: string }>('SELECT count(*)::text AS count FROM pg_stat_activity WHERE application_name = $1', [
+    applicationName,
+  ]);
+  return Number(row?.count);
+}
+
 /** The seqs stored for a stream, read with plain SQL. */
 export async function storedSeqs(schema: string, stream: string): Promise<number[]> {
   const rows = await admin<{ text: string }>(`SELECT seq::text AS text FROM "${schema}".hume_events WHERE stream = $1 ORDER BY seq`, [
