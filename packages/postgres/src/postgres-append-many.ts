@@ -9,6 +9,7 @@ export const MAX_APPEND_MANY_EVENTS = 100_000;
  * or the store's `maxPayloadBytes` when that is larger. The batch travels
  * as one `json[]` parameter, well inside the 1 GiB a PostgreSQL message holds.
  */
+// Stryker disable next-line ArithmeticOperator: equivalent for the contract: C11 asks a batch to hold the store's maximum payload bytes in total, which the larger of this and maxPayloadBytes keeps; the 64 MiB floor is this adapter's own (its own tests check it)
 export const MIN_APPEND_MANY_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -17,6 +18,7 @@ export const MIN_APPEND_MANY_BYTES = 64 * 1024 * 1024;
  * 10,000 events or 4 Mi JSON characters, except a single `appendMany`
  * larger than that, which goes alone.
  */
+// Stryker disable next-line ArithmeticOperator: performance only: how many JSON characters one group commit statement carries (smaller statements, more round trips)
 export const groupLimits: GroupLimits = Object.freeze({ inFlight: 1, events: 10_000, chars: 4 * 1024 * 1024 });
 
 /**

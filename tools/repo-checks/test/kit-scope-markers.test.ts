@@ -50,4 +50,18 @@ describe('kit scope markers', () => {
       });
     }
   });
+
+  // Stryker reads a directive only as the leading comment of a node: one right above a line that
+  // starts with `}` (`} finally {`, `} else if (…) {`) ends the block before it and is ignored,
+  // so the mutants it names would be tested while the source says they are not.
+  it.each(adapters)('in @hume/%s each Stryker directive leads a statement Stryker sees', (adapter) => {
+    for (const [file, source] of sources(adapter)) {
+      const lines = source.split('\n');
+      lines.forEach((line, index) => {
+        if (!/\/\/ Stryker (disable|restore)/.test(line)) return;
+        const next = lines.slice(index + 1).find((text) => !/^\s*\/\//.test(text)) ?? '';
+        expect(next, `${file}:${index + 1}: the directive is ignored before a line that starts with "}"`).not.toMatch(/^\s*}/);
+      });
+    }
+  });
 });
