@@ -5,7 +5,7 @@ import { type RaceOutcome, type RacerPlan, runRacer } from '../race/run-racer.js
 import { appendOk, readAll } from '../store-calls.js';
 
 const PROCESSES = 4;
-const APPENDS = 300;
+const APPENDS = 150;
 
 /** C2.5 across processes: appends with and without expect racing on one stream from several processes. */
 export const raceCases = defineCases([
