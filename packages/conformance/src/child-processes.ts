@@ -13,6 +13,8 @@ export interface Child {
   readonly arrivals: number[];
   /** Resolves with the exit code (or signal) once the child is gone. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Tells the child to begin (a racer waits for it): ends its stdin with the line `go`, resolving once written. */
+  go(): Promise<void>;
   /** Resolves once `count` messages match `test`. */
   waitFor(test: (message: ChildMessage) => boolean, count?: number): Promise<void>;
   kill(): void;
@@ -21,7 +23,9 @@ export interface Child {
 
 /** Starts a child process that opens `shared` and runs `task`. */
 export function startChild(shared: SharedStore, task: ChildTask): Child {
-  const child: ChildProcess = spawn(process.execPath, [worker, JSON.stringify({ shared, task })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [worker, JSON.stringify({ shared, task })], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // A child that is killed or has exited closes its end: writing to it then is no error of the case.
+  child.stdin?.on('error', () => {});
   const messages: ChildMessage[] = [];
   const arrivals: number[] = [];
   const waiters: (() => void)[] = [];
@@ -56,6 +60,7 @@ export function startChild(shared: SharedStore, task: ChildTask): Child {
     exited,
     stderr: () => errors,
     kill: () => child.kill('SIGKILL'),
+    go: () => new Promise<void>((resolve) => child.stdin?.end('go\n', resolve) ?? resolve()),
     async waitFor(test, count = 1) {
       while (messages.filter(test).length < count) {
         if (gone)

@@ -27,6 +27,19 @@ const say = (message: ChildMessage): void => {
   writeSync(1, `${JSON.stringify(message)}\n`);
 };
 
+/** Resolves when the parent says `go` on stdin (all racers begin together); rejects if stdin ends without it. */
+function go(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let heard = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => {
+      heard += chunk;
+      if (heard.includes('go\n')) resolve();
+    });
+    process.stdin.on('end', () => reject(new Error('stdin ended before the parent said go')));
+  });
+}
+
 async function open(shared: SharedStore): Promise<AnyEventStore> {
   const url = shared.module.startsWith('file:') ? shared.module : pathToFileURL(shared.module).href;
   const { default: openStore } = (await import(url)) as { default: (options: unknown) => AnyEventStore | Promise<AnyEventStore> };
@@ -41,6 +54,7 @@ if (task.kind === 'history') {
   await store.close?.();
   say({ done: true });
 } else if (task.kind === 'race') {
+  await go();
   await Promise.all(task.plans.map((plan) => runRacer(store, plan, (race) => say({ race }))));
   await store.close?.();
   say({ done: true });

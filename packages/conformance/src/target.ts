@@ -80,8 +80,9 @@ export interface TargetObject {
    * Takes the backend's write lock from another connection (SQLite: `BEGIN
    * IMMEDIATE` on a second handle of the file; PostgreSQL: a lock on the
    * store's tables) and releases it `ms` milliseconds later. Resolves once the
-   * lock is held. Enables clause C8.8's case; run it against a store whose
-   * lock wait you set to something other than the driver's default.
+   * lock is held. Enables clause C8.8's case and, with `share`, C2.5's race
+   * behind a held lock; run it against a store whose lock wait you set to
+   * something other than the driver's default.
    */
   holdWriteLock?: (store: AnyEventStore, ms: number) => void | Promise<void>;
   /**

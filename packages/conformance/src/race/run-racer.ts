@@ -1,12 +1,10 @@
 import type { Seq } from '@hume/core';
 import type { AnyEventStore } from '../target.js';
 
-/** One racer's part: how many appends, on which stream, after which signal. */
+/** One racer's part: how many appends, on which stream. */
 export interface RacerPlan {
   readonly client: string;
   readonly stream: string;
-  /** A stream that gets an event when every racer is ready: all start at once. */
-  readonly start: string;
   readonly appends: number;
 }
 
@@ -24,17 +22,10 @@ export interface RaceOutcome {
  * Appends to one hot stream as fast as it can, every other append with the
  * `expect` this racer last learnt (its own seq or a conflict's `actual`), so
  * that the appends of all racers contend for the write lock and cross each
- * other between reading the last seq and writing. Waits for an event on the
- * start stream first, polling it, so that racers in several processes begin
- * together.
+ * other between reading the last seq and writing. Racers in child processes
+ * begin when the parent says `go` (see child-worker), so that all begin together.
  */
 export async function runRacer(store: AnyEventStore, plan: RacerPlan, record: (outcome: RaceOutcome) => void): Promise<void> {
-  for (;;) {
-    let started = false;
-    for await (const _ of store.events(plan.start)) started = true;
-    if (started) break;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
   let known: Seq = 0;
   for (let n = 0; n < plan.appends; n++) {
     const expect = n % 2 === 0 ? known : null;
