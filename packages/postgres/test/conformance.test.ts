@@ -96,6 +96,30 @@ async function refuseWrites(): Promise<() => Promise<void>> {
   };
 }
 
+/**
+ * The holdWriteLock hook: a connection of its own locks the store's tables in
+ * EXCLUSIVE mode, which stops every append (their UPDATE and INSERT wait) and
+ * lets reads through, and lets go `ms` later. Resolves once the lock is held.
+ */
+async function holdWriteLock(ms: number): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`LOCK TABLE "${schema}"."hume_streams", "${schema}"."hume_events" IN EXCLUSIVE MODE`);
+  } catch (error) {
+    await client.end();
+    throw error;
+  }
+  setTimeout(() => {
+    client
+      .query('COMMIT')
+      .finally(() => client.end())
+      .catch(() => undefined);
+  }, ms);
+}
+
 /** A store on a pool of its own, whose sessions carry a name of their own so they can be killed. */
 function pooledStore(config: pg.PoolConfig = {}, options: PostgresOptions = {}): PostgresEventStore {
   assertMigrated();
@@ -139,6 +163,7 @@ describeEventStore(
     reopen: () => pooledStore(),
     share: () => ({ module: new URL('./fixtures/open-store.mjs', import.meta.url).href, options: { url: databaseUrl, schema } }),
     hold: (_store, stream, payload) => hold(stream, payload),
+    holdWriteLock: (_store, ms) => holdWriteLock(ms),
   },
   // Read by `pnpm matrix` for the support matrix in the root README.
   { reportFile: 'conformance-report.json', ...stepTimeout },
