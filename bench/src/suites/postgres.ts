@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { PostgresEventStore as EmmettPostgresEventStore } from '@event-driven-io/emmett-postgresql';
-import { PostgresEventStore } from '@hume/postgres';
+import { PostgresEventStore, type PostgresOptions } from '@hume/postgres';
 import pg from 'pg';
 import { commitUnitsWith } from '../../../packages/postgres/dist/postgres-commit-units.js';
 import { GroupCommit } from '../../../packages/postgres/dist/postgres-group-commit.js';
@@ -18,6 +18,7 @@ import { installMessageDb, messageDbBatches, messageDbConnection, messageDbRacin
 import { readRawPages } from '../postgres-raw-read.js';
 import { createSchemaWithoutFeed } from '../postgres-without-feed.js';
 import type { Contender, Notes, Scenario, Suite } from '../scenario.js';
+import { sessionsGone } from '../sessions-gone.js';
 
 const LANES = 8;
 const EMMETT = 'emmett-postgresql';
@@ -36,6 +37,15 @@ function newPool(max: number, config: pg.PoolConfig = {}): pg.Pool {
   pool.on('error', () => undefined);
   pools.push(pool);
   return pool;
+}
+
+const stores: PostgresEventStore[] = [];
+
+/** A store closed with the suite: each has a connection of its own for the feed's notifications. */
+function newStore(pool: pg.Pool, options: PostgresOptions): PostgresEventStore {
+  const store = new PostgresEventStore(pool, options);
+  stores.push(store);
+  return store;
 }
 
 let emmett: EmmettPostgresEventStore | undefined;
@@ -69,7 +79,7 @@ const suite: Suite = {
       messageDb: `Message DB ${messageDbVersion} (its install scripts, schema message_store), write_message through raw pg; each stream its own category (write_message locks a category)`,
     };
     console.log(`${serverNotes.server}: ${serverNotes.settings}\n`);
-    await new PostgresEventStore(admin, { schema }).migrate();
+    await newStore(admin, { schema }).migrate();
     // The same schema without the feed's columns, index and writes, for the cost of the feed on appends.
     const noFeedSql = await createSchemaWithoutFeed(admin, `${schema}_nofeed`);
     const events = `"${schema}".hume_events`;
@@ -170,7 +180,7 @@ const suite: Suite = {
     const adapterAppends = (name: string, connections: number, stream?: string, withExpect = false): Contender => {
       // A lane's expect counts its own appends, right only on a stream it starts.
       if (withExpect && stream !== undefined) throw new Error(`${name}: with expect, each lane needs a fresh stream`);
-      const store = new PostgresEventStore(newPool(connections), { schema });
+      const store = newStore(newPool(connections), { schema });
       return {
         name,
         async run(ops) {
@@ -210,7 +220,7 @@ const suite: Suite = {
         },
       };
     };
-    const batchStore = new PostgresEventStore(newPool(1), { schema });
+    const batchStore = newStore(newPool(1), { schema });
     const batchPayloads = Array.from({ length: BATCH }, () => payload);
     const rawBatchPool = newPool(1);
 
@@ -220,18 +230,18 @@ const suite: Suite = {
     racingPool.on('remove', () => racingConnectionsLost++);
     // One store shares a statement among the appends in flight on a stream; stores on
     // separate connections (like separate processes) race on the counter row's lock.
-    const racingStore = new PostgresEventStore(racingPool, { schema });
+    const racingStore = newStore(racingPool, { schema });
     const apartStores = Array.from({ length: LANES }, () => {
       const pool = newPool(1);
       pool.on('remove', () => racingConnectionsLost++);
-      return new PostgresEventStore(pool, { schema });
+      return newStore(pool, { schema });
     });
     let racingErrors = 0;
     let rawRetries = 0;
     let rawRacers: pg.PoolClient[] = [];
     const rawRacingPool = newPool(LANES);
 
-    const readStore = new PostgresEventStore(newPool(1), { schema, readPageSize: 1000 });
+    const readStore = newStore(newPool(1), { schema, readPageSize: 1000 });
     const rawReadPool = newPool(1);
 
     const scenarios: Scenario[] = [
@@ -556,9 +566,11 @@ const suite: Suite = {
         await pools[0]?.query(`DROP SCHEMA IF EXISTS "${schema}_nofeed" CASCADE`);
         await pools[0]?.query('DROP SCHEMA IF EXISTS message_store CASCADE');
       }
+      await Promise.all(stores.splice(0).map((store) => store.close()));
       await emmett?.close();
       emmett = undefined;
       await Promise.all(pools.splice(0).map((pool) => pool.end()));
+      if (server) await sessionsGone(server.url);
     } finally {
       await server?.stop();
       server = undefined;
