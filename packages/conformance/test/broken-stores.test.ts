@@ -37,6 +37,7 @@ function holdFileLock(dir: string, ms: number): Promise<void> {
     holder.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       if (chunk.includes('held')) resolve();
     });
+    holder.on('error', reject);
     holder.on('exit', (code) => reject(new Error(`the lock holder exited (${code}) before it held the lock`)));
   });
 }
@@ -302,6 +303,20 @@ describe('the kit catches broken stores', () => {
       ['C2.5-appends-racing-from-several-processes-behind-a-held-lock-succeed-or-conflict', 'fail'],
     ]);
     for (const entry of report.cases) expect(entry.message).toMatch(/racing appends failed instead of succeeding or conflicting/);
+  });
+
+  it('fails the race behind a held lock when the racers cannot start before the lock is let go', { timeout: 60_000 }, async () => {
+    // A hook that resolves only once the hold would be over: every racer starts too late, and the
+    // case must say it could not test the store rather than pass a free race.
+    const late = {
+      ...fileTarget(),
+      holdWriteLock: (_store: unknown, ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms + 50)),
+    };
+    const report = await runConformance(late, { ...options, grep: '^C2\\.5-appends-racing-from-several-processes-behind' });
+    expect(report.cases.map((c) => [c.id, c.status])).toEqual([
+      ['C2.5-appends-racing-from-several-processes-behind-a-held-lock-succeed-or-conflict', 'fail'],
+    ]);
+    expect(report.cases[0]?.message).toMatch(/in each of 5 races a racer made its first append too late to be behind the held lock/);
   });
 
   it.each(expectedCatches)('catches a store that %s, by %j', { timeout: 120_000 }, async (quirk, ids) => {

@@ -102,14 +102,16 @@ async function refuseWrites(): Promise<() => Promise<void>> {
  * lets reads through, and lets go `ms` later. Resolves once the lock is held.
  */
 async function holdWriteLock(ms: number): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  // Bounded both ways: a lock some failed case left held fails this hook instead of queueing
+  // it (and every append behind it) for good, and the server ends the hold if this process cannot.
+  const client = new pg.Client({ connectionString: databaseUrl, lock_timeout: 10_000, idle_in_transaction_session_timeout: ms + 10_000 });
   client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('BEGIN');
     await client.query(`LOCK TABLE "${schema}"."hume_streams", "${schema}"."hume_events" IN EXCLUSIVE MODE`);
   } catch (error) {
-    await client.end();
+    await client.end().catch(() => undefined);
     throw error;
   }
   setTimeout(() => {

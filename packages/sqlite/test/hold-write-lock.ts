@@ -14,6 +14,7 @@ export function holdWriteLock(file: string, ms: number): Promise<void> {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       if (chunk.includes('held')) resolve();
     });
+    child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`the lock holder exited (${code}) before it held the lock: ${errors.trim()}`)));
   });
 }

@@ -16,6 +16,8 @@ export interface RaceOutcome {
   readonly seq?: Seq;
   readonly actual?: Seq;
   readonly rejected?: string;
+  /** `Date.now()` just before the append was called: tells whether it was made while a held lock was still held. */
+  readonly startedAt: number;
 }
 
 /**
@@ -29,20 +31,21 @@ export async function runRacer(store: AnyEventStore, plan: RacerPlan, record: (o
   let known: Seq = 0;
   for (let n = 0; n < plan.appends; n++) {
     const expect = n % 2 === 0 ? known : null;
+    const startedAt = Date.now();
     try {
       const result = await store.append(plan.stream, { client: plan.client, n } as never, expect);
       if (result.ok) known = result.seq;
       else if (result.error.code === 'UNEXPECTED_SEQ') known = result.error.actual;
       record(
         result.ok
-          ? { client: plan.client, n, expect, seq: result.seq }
+          ? { client: plan.client, n, expect, startedAt, seq: result.seq }
           : result.error.code === 'UNEXPECTED_SEQ'
-            ? { client: plan.client, n, expect, actual: result.error.actual }
-            : { client: plan.client, n, expect, rejected: `resolved with ${result.error.code}: ${result.error.message}` },
+            ? { client: plan.client, n, expect, startedAt, actual: result.error.actual }
+            : { client: plan.client, n, expect, startedAt, rejected: `resolved with ${result.error.code}: ${result.error.message}` },
       );
     } catch (error) {
       const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-      record({ client: plan.client, n, expect, rejected: `[${String(code)}] ${String(message ?? error)}` });
+      record({ client: plan.client, n, expect, startedAt, rejected: `[${String(code)}] ${String(message ?? error)}` });
     }
   }
 }
