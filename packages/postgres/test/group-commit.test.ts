@@ -100,6 +100,37 @@ describe('group commit: appends in flight at once through one store', () => {
     }
   });
 
+  it('stores a group of 3,000 appends on 3,000 streams, each at seq 1 with its own payload', async () => {
+    const streams = range(1, 3000).map((i) => `wide-${String(i).padStart(4, '0')}`);
+    const results = await Promise.all(streams.map((stream) => store.append(stream, { stream })));
+    expect(results.every((result) => result.ok && result.seq === 1)).toBe(true);
+    const rows = await admin<{ stream: string; seq: string; payload: { stream: string } }>(
+      `SELECT stream, seq::text, payload FROM "${schema}".hume_events WHERE stream LIKE 'wide-%' ORDER BY stream`,
+    );
+    expect(rows.map((row) => [row.stream, row.seq, row.payload.stream])).toEqual(streams.map((stream) => [stream, '1', stream]));
+  });
+
+  it('plans the set-based group statement once per connection, not on every run (a plan that does not depend on the group size)', async () => {
+    const lone = newPool({ max: 1 });
+    const each = new PostgresEventStore(lone, { schema });
+    try {
+      for (const round of range(1, 12)) {
+        const results = await Promise.all(range(1, 8).map((i) => each.append(`planned-${i}`, { round })));
+        expect(results.every((result) => result.ok)).toBe(true);
+      }
+      const rows = await lone.query<{ generic: string; custom: string }>(
+        "SELECT generic_plans::text AS generic, custom_plans::text AS custom FROM pg_prepared_statements WHERE statement LIKE 'WITH u AS%'",
+      );
+      expect(rows.rows).toHaveLength(1);
+      // Five custom plans before the server compares them with the generic one (plancache.c), then the generic one.
+      expect(Number(rows.rows[0]?.custom)).toBeLessThanOrEqual(5);
+      expect(Number(rows.rows[0]?.generic)).toBeGreaterThan(0);
+    } finally {
+      await each.close();
+      await lone.end();
+    }
+  });
+
   it('does not delay a lone append: each of several awaited appends takes one statement of its own', async () => {
     let statements = 0;
     const onAcquire = (): void => {
