@@ -84,7 +84,6 @@ export function statementsFor(options: ResolvedOptions): Statements {
     appendAllWithoutExpect: named(
       `WITH u AS (
         SELECT x.stream, x.size, x.i,
-          sum(x.size) OVER (ORDER BY x.i) - x.size AS before,
           sum(x.size) OVER (PARTITION BY x.stream ORDER BY x.i) AS upto,
           sum(x.size) OVER (PARTITION BY x.stream) AS total,
           (dense_rank() OVER (ORDER BY x.stream COLLATE "C"))::integer AS g
