@@ -28,6 +28,7 @@ export function withoutFeed(sql: string): string {
     .replace(/, array_agg\(c\.tx ORDER BY c\.stream COLLATE "C"\) AS txs/g, '')
     .replace(/,\s*array_agg\(\(SELECT txs FROM ends\)\[u\.g\] ORDER BY u\.i, k\) AS txs/g, '')
     .replace(/, unnest\(event_rows\.txs\)/g, '')
+    .replace(/, \(SELECT txs FROM ends\)\[x\.i\]/g, '')
     .replace(/\n\s*v_tx xid8;/g, '')
     .replace(/\s*-- Positions are taken in seq order[^\n]*/g, '')
     .replace(/\s+ORDER BY (p\.n|2|u\.i, k)(?=;|\n)/g, '');
@@ -70,5 +71,6 @@ export async function createSchemaWithoutFeed(pool: pg.Pool, schema: string): Pr
     ...sql,
     appendOne: strip(sql.appendOne),
     appendAllWithoutExpect: strip(sql.appendAllWithoutExpect),
+    appendOneEach: strip(sql.appendOneEach),
   };
 }

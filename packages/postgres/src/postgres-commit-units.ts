@@ -1,5 +1,5 @@
 import { parseSeq } from './parse-seq.js';
-import type { CommitUnits, Unit, UnitOutcome } from './postgres-group-commit.js';
+import { type CommitUnits, compareCodePoints, type Unit, type UnitOutcome } from './postgres-group-commit.js';
 import type { Statement, Statements } from './postgres-statements.js';
 
 /** Runs one prepared statement (with the store's retries and error mapping); resolves to its rows as text arrays. */
@@ -11,7 +11,7 @@ export type RunStatement = (operation: string, statement: Statement, values: unk
  * schema's `append` function (one routable call per stream), units on
  * several streams its `append_all`, or, when none has an expect, one
  * set-based statement (two writes for the whole group rather than two per
- * stream). Expects travel as NULL altogether when no unit has one, which
+ * stream): the leanest of them when each stream has one event. Expects travel as NULL altogether when no unit has one, which
  * takes the function's path without a row lock read. With `citus`, every
  * statement is a call of `append` on one stream, the lone append's too
  * (Citus pulls the CTE to the coordinator but pushes the call down to the
@@ -47,22 +47,39 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
       return [{ ok: true, seq: parseSeq(rows[0]?.[0]) }];
     }
     const streams = oneStream ? undefined : units.map((unit) => unit.stream);
+    if (streams !== undefined && expects === null && payloads.length === units.length && ascending(streams)) {
+      const { rows } = await run(operation, sql.appendOneEach, [streams, payloads]);
+      return outcomesOf(rows, units.length, operation);
+    }
     const { rows } = oneStream
       ? await run(operation, sql.append, [first.stream, counts, expects, payloads])
       : // Stryker disable next-line ConditionalExpression: performance only: the statement with expects, given none (null), appends the same
         expects === null
         ? await run(operation, sql.appendAllWithoutExpect, [streams, counts, payloads])
         : await run(operation, sql.appendAll, [streams, counts, expects, payloads]);
-    // Stryker disable next-line OptionalChaining: unreachable: the append statement returns one row
-    const results = parseResults(rows[0]?.[0]);
-    // kit scope: outside the contract — a server answer that breaks its column's type (fewer or more results than units, which the statement cannot return): no kit target can make PostgreSQL return one
-    if (results.length !== units.length) {
-      throw new Error(`${operation}: the server returned ${results.length} results for ${units.length} units`);
-      // kit scope: end
-    }
-    // Stryker disable next-line EqualityOperator: equivalent: the statement never returns 0 (a seq is at least 1, a conflict is -1 - actual)
-    return results.map((value) => (value > 0 ? { ok: true, seq: value } : { ok: false, actual: -1 - value }));
+    return outcomesOf(rows, units.length, operation);
   };
+}
+
+/** Each unit's outcome from the one row of an append statement: a `bigint[]` of last seqs, or `-1 - actual` for a refused expect. */
+function outcomesOf(rows: readonly (string | null)[][], units: number, operation: string): UnitOutcome[] {
+  // Stryker disable next-line OptionalChaining: unreachable: the append statement returns one row
+  const results = parseResults(rows[0]?.[0]);
+  // kit scope: outside the contract — a server answer that breaks its column's type (fewer or more results than units, which the statement cannot return): no kit target can make PostgreSQL return one
+  if (results.length !== units) {
+    throw new Error(`${operation}: the server returned ${results.length} results for ${units} units`);
+    // kit scope: end
+  }
+  // Stryker disable next-line EqualityOperator: equivalent: the statement never returns 0 (a seq is at least 1, a conflict is -1 - actual)
+  return results.map((value) => (value > 0 ? { ok: true, seq: value } : { ok: false, actual: -1 - value }));
+}
+
+/** Whether each stream sorts strictly after the one before it (code points, the "C" collation): so each appears once. */
+function ascending(streams: readonly string[]): boolean {
+  for (let index = 1; index < streams.length; index++) {
+    if (compareCodePoints(streams[index - 1] as string, streams[index] as string) >= 0) return false;
+  }
+  return true;
 }
 
 /**

@@ -31,6 +31,14 @@ export interface Statements {
    */
   readonly appendAllWithoutExpect: Statement;
   /**
+   * The commonest group commit, set-based and leaner still: one event on
+   * each of several streams, no expect. `$1` the streams (`text[]`, each
+   * once, strictly ascending in code-point order: the statement pairs them
+   * with their counters by that order), `$2` the payloads (`json[]`, one per
+   * stream); the same result as `appendAll`.
+   */
+  readonly appendOneEach: Statement;
+  /**
    * `$1` stream, `$2` after, `$3` limit, `$4` the largest payload sent:
    * one keyset page, `[seq, payload, withheld_bytes]` rows; `payload` is
    * NULL and `withheld_bytes` its size when it is over `$4`, except in the
@@ -105,6 +113,26 @@ export function statementsFor(options: ResolvedOptions): Statements {
         SELECT unnest(event_rows.streams), unnest(event_rows.seqs), unnest($3::json[]), unnest(event_rows.txs) FROM event_rows
       )
       SELECT array_agg((SELECT seqs FROM ends)[u.g] - u.total + u.upto ORDER BY u.i) FROM u`,
+    ),
+    // appendAllWithoutExpect without what several events or units per stream need (ranks, running
+    // sums, the events' series): a group of 8 appends on 8 streams measured a quarter cheaper. The
+    // counters' new ends, aggregated in "C" order, line up with the streams because $1 comes in
+    // that order (the caller checks it); unnest feeds the upsert in array order, the order the
+    // other statements lock counter rows in.
+    appendOneEach: named(
+      `WITH c AS (
+        INSERT INTO ${streams} AS s (stream, seq, tx)
+        SELECT x.stream, 1, pg_current_xact_id() FROM unnest((SELECT $1::text[])) AS x(stream)
+        ON CONFLICT (stream) DO UPDATE SET seq = s.seq + 1, tx = greatest(s.tx, excluded.tx)
+        RETURNING s.stream, s.seq, s.tx
+      ), ends AS (
+        SELECT array_agg(c.seq ORDER BY c.stream COLLATE "C") AS seqs, array_agg(c.tx ORDER BY c.stream COLLATE "C") AS txs FROM c
+      ), e AS (
+        INSERT INTO ${events} (stream, seq, payload, tx)
+        SELECT x.stream, (SELECT seqs FROM ends)[x.i], x.payload, (SELECT txs FROM ends)[x.i]
+        FROM unnest((SELECT $1::text[]), (SELECT $2::json[])) WITH ORDINALITY AS x(stream, payload, i)
+      )
+      SELECT seqs FROM ends`,
     ),
     // A page of $3 events at most, payloads over $4 bytes withheld (see PageBudget) but the first
     // one's (seqs have no gaps): a read of a few large events takes one query per page, not two.

@@ -110,24 +110,68 @@ describe('group commit: appends in flight at once through one store', () => {
     expect(rows.map((row) => [row.stream, row.seq, row.payload.stream])).toEqual(streams.map((stream) => [stream, '1', stream]));
   });
 
-  it('plans the set-based group statement once per connection, not on every run (a plan that does not depend on the group size)', async () => {
+  it('plans each set-based group statement once per connection, not on every run (plans that do not depend on the group size)', async () => {
     const lone = newPool({ max: 1 });
     const each = new PostgresEventStore(lone, { schema });
     try {
       for (const round of range(1, 12)) {
-        const results = await Promise.all(range(1, 8).map((i) => each.append(`planned-${i}`, { round })));
-        expect(results.every((result) => result.ok)).toBe(true);
+        // One event on each of 8 streams (the leanest statement), then two on each (the general one).
+        const singles = await Promise.all(range(1, 8).map((i) => each.append(`planned-${i}`, { round })));
+        const pairs = await Promise.all(range(1, 8).map((i) => each.appendMany(`planned-${i}`, [{ round }, { round }])));
+        expect([...singles, ...pairs].every((result) => result.ok)).toBe(true);
       }
-      const rows = await lone.query<{ generic: string; custom: string }>(
-        "SELECT generic_plans::text AS generic, custom_plans::text AS custom FROM pg_prepared_statements WHERE statement LIKE 'WITH u AS%'",
+      const rows = await lone.query<{ head: string; generic: string; custom: string }>(
+        "SELECT left(statement, 9) AS head, generic_plans::text AS generic, custom_plans::text AS custom FROM pg_prepared_statements WHERE statement LIKE 'WITH u AS%' OR statement LIKE 'WITH c AS%' ORDER BY 1",
       );
-      expect(rows.rows).toHaveLength(1);
-      // Five custom plans before the server compares them with the generic one (plancache.c), then the generic one.
-      expect(Number(rows.rows[0]?.custom)).toBeLessThanOrEqual(5);
-      expect(Number(rows.rows[0]?.generic)).toBeGreaterThan(0);
+      expect(rows.rows.map((row) => row.head)).toEqual(['WITH c AS', 'WITH u AS']);
+      for (const row of rows.rows) {
+        // Five custom plans before the server compares them with the generic one (plancache.c), then the generic one.
+        expect(Number(row.custom)).toBeLessThanOrEqual(5);
+        expect(Number(row.generic)).toBeGreaterThan(0);
+      }
     } finally {
       await each.close();
       await lone.end();
+    }
+  });
+
+  it("gives one append on each of several streams, old and new, in a group (the leanest statement) its own stream's next seq and payload", async () => {
+    // Names whose code-unit order differs from their code-point order ("C"), at different lengths.
+    const streams = ['one-each-\u{1F600}', 'one-each-\uFF61', 'one-each-a', 'one-each-b', 'one-each-new'];
+    const lengths = [3, 1, 0, 5, 0];
+    for (const [index, stream] of streams.entries()) {
+      if ((lengths[index] as number) > 0)
+        await store.appendMany(
+          stream,
+          range(1, lengths[index] as number).map((n) => ({ n })),
+        );
+    }
+    const lone = newPool({ max: 1 });
+    const each = new PostgresEventStore(lone, { schema });
+    try {
+      for (const round of range(1, 3)) {
+        // A first append goes alone and holds the connection; the others queue and go together after it.
+        const order = round === 2 ? [...streams].reverse() : streams;
+        const results = await Promise.all([
+          each.append('one-each-lead', { round }),
+          ...order.map((stream) => each.append(stream, { stream, round })),
+        ]);
+        expect(results.slice(1)).toEqual(order.map((stream) => ({ ok: true, seq: (lengths[streams.indexOf(stream)] as number) + round })));
+      }
+      const used = await lone.query("SELECT 1 FROM pg_prepared_statements WHERE statement LIKE 'WITH c AS%'");
+      expect(used.rows).toHaveLength(1);
+    } finally {
+      await each.close();
+      await lone.end();
+    }
+    for (const [index, stream] of streams.entries()) {
+      const events: { seq: number; payload: Json }[] = [];
+      for await (const event of store.events(stream)) events.push({ seq: event.seq, payload: event.payload });
+      const length = lengths[index] as number;
+      expect(events).toEqual([
+        ...range(1, length).map((n) => ({ seq: n, payload: { n } })),
+        ...range(1, 3).map((round) => ({ seq: length + round, payload: { stream, round } })),
+      ]);
     }
   });
 
