@@ -12,15 +12,17 @@ export const emmettEvent = { type: payload.type, data: { sku: payload.sku, quant
  * its own (or all to `stream`), no expected version. Emmett still rejects an
  * append that loses a race on the stream's version (ExpectedVersionConflictError,
  * "Expected version NO_CONCURRENCY_CHECK does not match"), so such an append is
- * retried as a user would have to, and counted.
+ * retried as a user would have to, and counted. Fresh streams are named
+ * `label-n`: a child process writing the file beside the suite's gives a
+ * label of its own, as the counter behind `n` is per process.
  */
-export function emmettAppends(name: string, store: () => EventStore, writers: number, stream?: string): Contender {
+export function emmettAppends(name: string, store: () => EventStore, writers: number, stream?: string, label = 'emmett'): Contender {
   let retries = 0;
   return {
     name,
     async run(ops) {
       await lanes(ops, writers, async (_, count) => {
-        const target = stream ?? freshStream('emmett');
+        const target = stream ?? freshStream(label);
         for (let i = 0; i < count; i++) {
           for (;;) {
             try {

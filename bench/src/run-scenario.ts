@@ -1,3 +1,4 @@
+import { NotRun } from './not-run.js';
 import type { Contender, Notes, Scenario } from './scenario.js';
 
 export interface ContenderResult {
@@ -32,14 +33,33 @@ export interface ScenarioResult {
 /**
  * Runs a scenario: set up every contender, one untimed warm-up round each,
  * then `rounds` timed rounds interleaved, each round in a rotated order
- * (A B C, B C A, …); medians and ratios.
+ * (A B C, B C A, …); medians and ratios. A contender that throws NotRun (a
+ * peer whose child process died) is dropped from the remaining rounds, the
+ * others going on in the same order; it gets no figure, its ratios are left
+ * out, and the scenario's notes say why under its name.
  */
 export async function runScenario(scenario: Scenario, onRound?: (done: number, total: number) => void): Promise<ScenarioResult> {
   const { contenders, rounds, ops } = scenario;
-  for (const contender of contenders) await contender.setup?.();
+  /** Why each dropped contender is not run, by index. */
+  const dropped = new Map<number, string>();
+  const orDrop = async (index: number, when: string, step: () => Promise<void> | undefined): Promise<void> => {
+    try {
+      await step();
+    } catch (error) {
+      if (!(error instanceof NotRun)) throw error;
+      if (!dropped.has(index)) dropped.set(index, `not run: ${error.message} (${when})`);
+    }
+  };
+  const tearDown = async (): Promise<void> => {
+    // Every contender, dropped ones included: a dropped peer's child process still has to be ended.
+    for (const [index, contender] of contenders.entries()) await orDrop(index, 'in its teardown', () => contender.teardown?.());
+  };
+  for (const [index, contender] of contenders.entries()) await orDrop(index, 'in its setup', () => contender.setup?.());
   let tornDown = false;
   try {
-    for (const contender of contenders) await contender.run(Math.max(1, Math.floor(ops / 10)));
+    for (const [index, contender] of contenders.entries()) {
+      if (!dropped.has(index)) await orDrop(index, 'in its warm-up round', () => contender.run(Math.max(1, Math.floor(ops / 10))));
+    }
     const samples = contenders.map(() => [] as number[]);
     for (let round = 0; round < rounds; round++) {
       // Each round starts one contender later (A B C, B C A, C A B …): whatever one contender's work
@@ -47,18 +67,22 @@ export async function runScenario(scenario: Scenario, onRound?: (done: number, t
       for (let turn = 0; turn < contenders.length; turn++) {
         const index = (round + turn) % contenders.length;
         const contender = contenders[index] as Contender;
-        globalThis.gc?.();
-        const started = process.hrtime.bigint();
-        await contender.run(ops);
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        samples[index]?.push(ops / seconds);
+        if (!dropped.has(index)) {
+          globalThis.gc?.();
+          const started = process.hrtime.bigint();
+          await orDrop(index, `in round ${round + 1} of ${rounds}`, () => contender.run(ops));
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          // A round it was dropped in gives no figure: not a partial one.
+          if (!dropped.has(index)) samples[index]?.push(ops / seconds);
+        }
         onRound?.(round * contenders.length + turn + 1, rounds * contenders.length);
       }
     }
-    for (const contender of contenders) await contender.teardown?.();
     tornDown = true;
+    await tearDown();
     const results: ContenderResult[] = [];
     for (const [index, contender] of contenders.entries()) {
+      if (dropped.has(index)) continue;
       const rounds = samples[index] ?? [];
       const notes = await contender.notes?.();
       results.push({
@@ -70,15 +94,19 @@ export async function runScenario(scenario: Scenario, onRound?: (done: number, t
       });
     }
     const byName = new Map(results.map((result) => [result.name, result.opsPerSecond]));
-    const ratios = (scenario.targets ?? []).map((target) => {
-      const ratio = (byName.get(target.numerator) ?? Number.NaN) / (byName.get(target.denominator) ?? Number.NaN);
-      const met = (target.min === undefined || ratio >= target.min) && (target.max === undefined || ratio <= target.max);
-      return { ...target, ratio, met };
-    });
-    const notes = await scenario.notes?.();
+    const notRun = new Map([...dropped].map(([index, reason]) => [contenders[index]?.name ?? '', reason]));
+    const ratios = (scenario.targets ?? [])
+      .filter((target) => !notRun.has(target.numerator) && !notRun.has(target.denominator))
+      .map((target) => {
+        const ratio = (byName.get(target.numerator) ?? Number.NaN) / (byName.get(target.denominator) ?? Number.NaN);
+        const met = (target.min === undefined || ratio >= target.min) && (target.max === undefined || ratio <= target.max);
+        return { ...target, ratio, met };
+      });
+    const scenarioNotes = await scenario.notes?.();
+    const notes = notRun.size === 0 ? scenarioNotes : { ...scenarioNotes, ...Object.fromEntries(notRun) };
     return { name: scenario.name, unit: scenario.unit, ops, contenders: results, ratios, ...(notes ? { notes } : {}) };
   } finally {
-    if (!tornDown) for (const contender of contenders) await contender.teardown?.();
+    if (!tornDown) await tearDown();
   }
 }
 

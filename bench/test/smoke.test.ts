@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, expect, test } from 'vitest';
 
@@ -32,8 +32,12 @@ function sqlite3Loads(): boolean {
 }
 
 async function bench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return benchWith(process.env, ...args);
+}
+
+async function benchWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [main, ...args], { maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [main, ...args], { maxBuffer: 16 << 20, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
@@ -79,6 +83,34 @@ test('without Emmett SQLite the sqlite suite still runs, with its ratios and a n
     'not run: left out by --skip-native-peers',
   );
 }, 120_000);
+
+test.skipIf(!sqlite3Loads())(
+  'an uncaught error of Emmett SQLite in a concurrent round ends only its child: the suite finishes and reports it as not run',
+  async () => {
+    const json = join(dir, 'emmett-crash.json');
+    const preload = pathToFileURL(fileURLToPath(new URL('./fixtures/emmett-commit-crash.mjs', import.meta.url))).href;
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim() };
+    const { code, stderr } = await benchWith(env, '--smoke', '--only', '^sqlite$', '--json', json);
+    expect(code, stderr).toBe(0);
+    const run = JSON.parse(readFileSync(json, 'utf8')) as Run;
+    const concurrent = run.results.filter((result) => /8 writers (on 8 streams|racing on one stream without expect)/.test(result.name));
+    expect(concurrent).toHaveLength(2);
+    for (const result of concurrent) {
+      expect(result.contenders.map((contender) => contender.name)).not.toContain('emmett-sqlite, FULL');
+      expect(result.contenders.length).toBeGreaterThan(0);
+      for (const contender of result.contenders) expect(contender.opsPerSecond).toBeGreaterThan(0);
+      for (const ratio of result.ratios) expect(`${ratio.numerator} ${ratio.denominator}`).not.toContain('emmett');
+      expect(result.notes?.['emmett-sqlite, FULL']).toBe(
+        'not run: SQLITE_BUSY: cannot commit transaction - SQL statements in progress (uncaught in its child process) (in round 1 of 1)',
+      );
+    }
+    // The scenarios after them ran, and Emmett's single-writer rows (in this process) are measured.
+    expect(run.results.at(-1)?.name).toBe('sqlite: time to first event of a long stream');
+    const single = run.results.find((result) => result.name.startsWith('sqlite: append, one transaction per event (synchronous=FULL)'));
+    expect(single?.contenders.map((contender) => contender.name)).toContain('emmett-sqlite, FULL');
+  },
+  60_000,
+);
 
 test('--help prints the usage and exits 0; an unknown flag exits 2 with one line', async () => {
   const help = await bench('--help');
