@@ -176,6 +176,23 @@ const suite: Suite = {
         },
       };
     };
+    /**
+     * The ceiling of one store's group commit for `LANES` callers: raw pg sending the adapter's own
+     * statement for a group of one event on each of `LANES` streams, one statement after the other
+     * on one connection, with no caller, queue or check in between.
+     */
+    const rawGroupStatements = (name: string): Contender => {
+      const pool = newPool(1);
+      const json = JSON.stringify(payload);
+      return {
+        name,
+        async run(ops) {
+          const streams = Array.from({ length: LANES }, () => freshStream('raw-group')).sort();
+          const payloads = streams.map(() => json);
+          for (let done = 0; done < ops; done += LANES) await pool.query({ ...sql.appendOneEach, values: [streams, payloads] });
+        },
+      };
+    };
     /** Appends without expect, or with `expect` the last seq each lane wrote (a single writer's command handler). */
     const adapterAppends = (name: string, connections: number, stream?: string, withExpect = false): Contender => {
       // A lane's expect counts its own appends, right only on a stream it starts.
@@ -279,6 +296,7 @@ const suite: Suite = {
           adapterAppends('@hume/postgres', LANES),
           groupInFlight('group commit, 2 statements in flight', 2),
           groupInFlight('group commit, 4 statements in flight', 4),
+          rawGroupStatements(`raw pg, the group statement, ${LANES} appends per statement`),
           rawInserts('raw pg INSERT', LANES),
           rawCounterAppends('1.0 statement (counter CTE), raw pg', LANES),
           emmettAppends(EMMETT, emmettStore, LANES),
@@ -289,6 +307,8 @@ const suite: Suite = {
           { numerator: '@hume/postgres', denominator: EMMETT, min: 4 },
           { numerator: '@hume/postgres', denominator: 'group commit, 2 statements in flight' },
           { numerator: '@hume/postgres', denominator: 'group commit, 4 statements in flight' },
+          { numerator: `raw pg, the group statement, ${LANES} appends per statement`, denominator: MESSAGE_DB },
+          { numerator: '@hume/postgres', denominator: `raw pg, the group statement, ${LANES} appends per statement` },
           { numerator: '@hume/postgres', denominator: '1.0 statement (counter CTE), raw pg' },
           { numerator: '@hume/postgres', denominator: 'raw pg INSERT' },
         ],

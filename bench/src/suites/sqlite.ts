@@ -176,6 +176,7 @@ function writersScenario(ops: number, rounds: number): Scenario {
       around(hume, humeAppends('@hume/sqlite, full', hume.store, LANES)),
       rawAppender('raw INSERT, FULL, one transaction per append', join(folder(), 'writers-raw.db'), 'FULL'),
       append10('@hume/sqlite 1.0 append path, FULL', join(folder(), 'writers-1.0.db'), 'FULL', LANES),
+      rawGroupAppender(GROUP_CEILING, join(folder(), 'writers-group.db'), 'FULL'),
       emmett,
     ],
     // Group commit: the appends of the 8 writers that arrive in one turn share a transaction and its sync.
@@ -183,6 +184,9 @@ function writersScenario(ops: number, rounds: number): Scenario {
       { numerator: '@hume/sqlite, full', denominator: 'raw INSERT, FULL, one transaction per append', min: 5 },
       { numerator: '@hume/sqlite, full', denominator: '@hume/sqlite 1.0 append path, FULL' },
       { numerator: '@hume/sqlite, full', denominator: `${EMMETT}, FULL`, min: 2 },
+      // What the disk leaves for group commit: the SQL of a group of 8, sent by hand.
+      { numerator: GROUP_CEILING, denominator: 'raw INSERT, FULL, one transaction per append' },
+      { numerator: '@hume/sqlite, full', denominator: GROUP_CEILING },
     ],
     notes: () => ({ emmett: `${emmett.settings()}, one shared connection (concurrent appends share its transaction)` }),
   };
@@ -271,6 +275,43 @@ function appendScenario(durability: 'full' | 'normal', ops: number, rounds: numb
       { numerator: adapter, denominator: peer, min: 2 },
     ],
     notes: () => ({ hume: `synchronous=${synchronous}, journal_mode=wal`, emmett: emmett.settings() }),
+  };
+}
+
+const GROUP_CEILING = `raw, ${LANES} appends per transaction (a group's SQL by hand), FULL`;
+
+/**
+ * The ceiling of group commit for `LANES` writers: the statements of one
+ * group (BEGIN IMMEDIATE, each stream's last seq and its insert, COMMIT),
+ * `LANES` appends on `LANES` streams per transaction, with no caller,
+ * promise or check in between.
+ */
+function rawGroupAppender(name: string, file: string, synchronous: 'FULL' | 'NORMAL'): Contender {
+  let db: Database.Database | undefined;
+  let round = 0;
+  return {
+    name,
+    async setup() {
+      db = new Database(file);
+      setPragmas(db, synchronous);
+      createEventsTable(db);
+    },
+    async run(ops) {
+      const database = db!;
+      const begin = database.prepare('BEGIN IMMEDIATE');
+      const commit = database.prepare('COMMIT');
+      const lastSeq = database.prepare('SELECT max(seq) FROM hume_events WHERE stream = ?').pluck(true);
+      const insert = database.prepare(RAW_INSERT);
+      const streams = Array.from({ length: LANES }, (_, lane) => `group-${++round}-${lane}`);
+      for (let done = 0; done < ops; done += LANES) {
+        begin.run();
+        for (const stream of streams) insert.run(stream, ((lastSeq.get(stream) as number | null) ?? 0) + 1, JSON.stringify(payload));
+        commit.run();
+      }
+    },
+    async teardown() {
+      db?.close();
+    },
   };
 }
 
