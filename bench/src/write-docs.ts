@@ -74,6 +74,7 @@ const lines: string[] = [
   "- **Reads and large streams:** Emmett's `readStream` returns a whole stream as one array (its public API has no lazy read of one stream), so Emmett is given streams of 100,000 events, not 1,000,000; its read, first-event and append-cost rows are at that size, beside Hume at the same size. Hume's 1,000,000-event rows are measured too.",
   "- **Peak RSS** is measured by a fresh child process per read (`process.resourceUsage().maxRSS`), so one read's memory never hides another's.",
   '- **Racing with expect:** 8 writers on one stream, each with the last version it knows; on a conflict it re-reads the events after it (as a command handler rebuilding state would) and retries. Retries are in the notes.',
+  "- **Ceilings of group commit:** beside the 8-caller rows, the raw driver sends what one group commit of 8 sends, one after the other, with no callers, queue or checks (PostgreSQL: the adapter's statement for one event on each of 8 streams, on one connection; SQLite: a group's SQL by hand, 8 appends per transaction). Its ratio to the target's baseline is what the disk and the statement leave for group commit; the store's ratio to it is what the adapter's per-call work costs.",
   '',
   '## What could not be measured, and why',
   '',
