@@ -11,8 +11,9 @@ export type RunStatement = (operation: string, statement: Statement, values: unk
  * schema's `append` function (one routable call per stream), units on
  * several streams its `append_all`, or, when none has an expect, one
  * set-based statement (two writes for the whole group rather than two per
- * stream): the leanest of them when each stream has one event. Expects travel as NULL altogether when no unit has one, which
- * takes the function's path without a row lock read. With `citus`, every
+ * stream), a leaner one still when each stream has one event. Expects
+ * travel as NULL altogether when no unit has one, which takes the
+ * function's path without a row lock read. With `citus`, every
  * statement is a call of `append` on one stream, the lone append's too
  * (Citus pulls the CTE to the coordinator but pushes the call down to the
  * stream's worker); the group commit then never mixes streams.

@@ -15,7 +15,7 @@ export type UnitOutcome = { readonly ok: true; readonly seq: Seq } | { readonly 
 
 /**
  * Commits units in one statement and one transaction, all or none of them
- * on a failure. The units come sorted by stream (code unit order), a
+ * on a failure. The units come sorted by stream (code point order), a
  * stream's units consecutive and in their order of arrival. Resolves to one
  * outcome per unit, in the same order.
  */

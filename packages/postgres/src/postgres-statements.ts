@@ -117,8 +117,11 @@ export function statementsFor(options: ResolvedOptions): Statements {
     // appendAllWithoutExpect without what several events or units per stream need (ranks, running
     // sums, the events' series): a group of 8 appends on 8 streams measured a quarter cheaper. The
     // counters' new ends, aggregated in "C" order, line up with the streams because $1 comes in
-    // that order (the caller checks it); unnest feeds the upsert in array order, the order the
-    // other statements lock counter rows in.
+    // that order (the caller checks it): one row returned per stream, whatever order the upsert
+    // took them in. The upsert locks counter rows in array order because the plan feeds it from
+    // unnest without a sort (no ORDER BY, which would cost one): the order the other statements
+    // lock them in; should a plan ever differ, two stores could deadlock, which the server breaks
+    // and the store retries (40P01).
     appendOneEach: named(
       `WITH c AS (
         INSERT INTO ${streams} AS s (stream, seq, tx)

@@ -57,6 +57,8 @@ const paths: Record<string, Write> = {
   },
   'the set-based group commit without expect': (client, stream, other) =>
     client.query(sql.appendAllWithoutExpect.text, [[stream, other].sort(), [1, 1], ['{}', '{}']]),
+  'the group commit of one event on each stream': (client, stream, other) =>
+    client.query(sql.appendOneEach.text, [[stream, other].sort(), ['{}', '{}']]),
 };
 
 describe("the feed order of a stream's events", () => {

@@ -240,6 +240,22 @@ describe('group commit: appends in flight at once through one store', () => {
     expect(await storedSeqs(schema, 'near-the-end')).toEqual([]);
     expect(await store.append('group-failure-b', 'b again', 0)).toEqual({ ok: true, seq: 1 });
   });
+
+  it('rejects every append of a failed group of one event on each stream (the leanest statement) and stores none of them', async () => {
+    // One stream at the largest safe seq: its next seq breaks the counter's CHECK, and the statement fails.
+    await admin(`INSERT INTO "${schema}".hume_streams VALUES ('each-failure-full', $1)`, [String(Number.MAX_SAFE_INTEGER)]);
+    const lone = store.append('each-failure-lead', 'first, alone');
+    const grouped = ['each-failure-a', 'each-failure-full', 'each-failure-z'].map((stream) => store.append(stream, stream));
+    expect(await lone).toEqual({ ok: true, seq: 1 });
+    const outcomes = await Promise.allSettled(grouped);
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'BACKEND' } });
+    for (const stream of ['each-failure-a', 'each-failure-full', 'each-failure-z']) expect(await storedSeqs(schema, stream)).toEqual([]);
+    const counters = await admin<{ stream: string }>(
+      `SELECT stream FROM "${schema}".hume_streams WHERE stream IN ('each-failure-a', 'each-failure-z')`,
+    );
+    expect(counters).toEqual([]);
+    expect(await store.append('each-failure-a', 'a again', 0)).toEqual({ ok: true, seq: 1 });
+  });
 });
 
 async function deadlocks(): Promise<number> {
