@@ -12,16 +12,29 @@ export interface ForkedContender extends Contender {
 }
 
 /**
+ * How long the child has to answer one message: a round of the full run takes seconds, so a child
+ * silent this long hangs (a peer waiting forever on a lock it lost), and its row is not run rather
+ * than the whole run waiting on it.
+ */
+const ANSWER_WITHIN_MS = 5 * 60_000;
+
+/**
  * Runs `script` (a module that calls serveContender) with `args` in a child
  * process, forked in setup, and asks it for each step. When the child fails
  * or dies (an uncaught error ends it, not the suite), that step and every
  * later one throw NotRun with the child's reason, and runScenario reports the
- * contender as not run. Timing stays in the parent, around one message's
- * round trip per round: runScenario times it as it times every other
- * contender, interleaved with them, and a message costs microseconds against
- * a round's thousands of appends.
+ * contender as not run; so does a child that does not answer within
+ * `answerWithinMs` (it is killed at teardown). Timing stays in the parent,
+ * around one message's round trip per round: runScenario times it as it
+ * times every other contender, interleaved with them, and a message costs
+ * microseconds against a round's thousands of appends.
  */
-export function forkedContender(name: string, script: string, args: readonly string[] = []): ForkedContender {
+export function forkedContender(
+  name: string,
+  script: string,
+  args: readonly string[] = [],
+  answerWithinMs = ANSWER_WITHIN_MS,
+): ForkedContender {
   let child: ChildProcess | undefined;
   let closed: Promise<void> = Promise.resolve();
   let settings = '';
@@ -39,11 +52,13 @@ export function forkedContender(name: string, script: string, args: readonly str
   /** Sends `message` (if any) and resolves with the child's next answer. */
   const ask = (message?: ToChild): Promise<FromChild> => {
     if (failure !== undefined || !child?.connected) return Promise.reject(new NotRun(failure ?? 'its child process is not running'));
+    let timer: NodeJS.Timeout | undefined;
     const asked = new Promise<FromChild>((resolve, reject) => {
       pending = { resolve, reject };
+      timer = setTimeout(() => fail(`its child process did not answer within ${answerWithinMs / 1000} s`), answerWithinMs);
     });
     if (message !== undefined) child.send(message);
-    return asked;
+    return asked.finally(() => clearTimeout(timer));
   };
 
   return {

@@ -14,6 +14,7 @@ function scenario(
   how: string,
   at: number,
   rounds: number,
+  answerWithinMs?: number,
 ): { scenario: Scenario; turns: string[]; peer: ReturnType<typeof forkedContender> } {
   const turns: string[] = [];
   const local = (name: string): Contender => ({
@@ -23,7 +24,7 @@ function scenario(
       for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 1));
     },
   });
-  const peer = forkedContender('emmett-like', child, [how, String(at)]);
+  const peer = forkedContender('emmett-like', child, [how, String(at)], answerWithinMs);
   return {
     turns,
     peer,
@@ -68,6 +69,15 @@ test('a child killed without a word, or a run that rejects, is reported as not r
   const rejecting = await runScenario(scenario('rejects', 1, 2).scenario);
   expect(rejecting.contenders.map((contender) => contender.name)).toEqual(['a', 'c']);
   expect(rejecting.notes?.['emmett-like']).toBe('not run: Could not find stream position (in its warm-up round)');
+}, 30_000);
+
+test('a child that stops answering is reported as not run once its time is up, and killed', async () => {
+  const started = Date.now();
+  const hanging = await runScenario(scenario('hangs', 2, 2, 1_000).scenario);
+  expect(hanging.contenders.map((contender) => contender.name)).toEqual(['a', 'c']);
+  expect(hanging.notes?.['emmett-like']).toBe('not run: its child process did not answer within 1 s (in round 1 of 2)');
+  // The scenario went on after the second without waiting for the child any longer (teardown killed it).
+  expect(Date.now() - started).toBeLessThan(15_000);
 }, 30_000);
 
 test('a child that does not fail is measured like any contender, with the notes and settings it reports', async () => {
