@@ -5,7 +5,45 @@ import { type AppendResult, checkAppend, type Json, type Seq, UnexpectedSeqError
 import Database from 'better-sqlite3';
 import { lanes, payload } from './lanes.js';
 import type { Contender } from './scenario.js';
-import { createEventsTable, NEXT_POSITION, RAW_INSERT, setPragmas } from './sqlite-raw.js';
+import { createEventsTable, NEXT_POSITION, openRawEvents, RAW_INSERT, setPragmas } from './sqlite-raw.js';
+
+/**
+ * The ceiling of group commit for `writers` writers: the statements of one
+ * group (BEGIN IMMEDIATE, each stream's last seq and its insert, COMMIT),
+ * `writers` appends on `writers` streams per transaction, with no caller,
+ * promise or check in between.
+ */
+export function rawGroupAppender(name: string, file: string, synchronous: 'FULL' | 'NORMAL', writers: number): Contender {
+  let statements:
+    | { begin: Database.Statement; commit: Database.Statement; lastSeq: Database.Statement; insert: Database.Statement }
+    | undefined;
+  let db: Database.Database | undefined;
+  let round = 0;
+  return {
+    name,
+    async setup() {
+      db = openRawEvents(file, synchronous);
+      statements = {
+        begin: db.prepare('BEGIN IMMEDIATE'),
+        commit: db.prepare('COMMIT'),
+        lastSeq: db.prepare('SELECT max(seq) FROM hume_events WHERE stream = ?').pluck(true),
+        insert: db.prepare(RAW_INSERT),
+      };
+    },
+    async run(ops) {
+      const { begin, commit, lastSeq, insert } = statements!;
+      const streams = Array.from({ length: writers }, (_, lane) => `group-${++round}-${lane}`);
+      for (let done = 0; done < ops; done += writers) {
+        begin.run();
+        for (const stream of streams) insert.run(stream, ((lastSeq.get(stream) as number | null) ?? 0) + 1, JSON.stringify(payload));
+        commit.run();
+      }
+    },
+    async teardown() {
+      db?.close();
+    },
+  };
+}
 
 /**
  * Raw better-sqlite3 running the statement the adapter's fast path runs
@@ -19,9 +57,7 @@ export function rawGuessingAppender(name: string, file: string, synchronous: 'FU
   return {
     name,
     async setup() {
-      db = new Database(file);
-      setPragmas(db, synchronous);
-      createEventsTable(db);
+      db = openRawEvents(file, synchronous);
       insert = db.prepare(
         `INSERT INTO hume_events (stream, seq, position, payload) SELECT ?, ? + 1, ${NEXT_POSITION}, ?
          WHERE (SELECT coalesce(max(seq), 0) FROM hume_events WHERE stream = ?) = ?`,

@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@hume/sqlite';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { humeAppends } from './hume-contenders.js';
 import { freshStream, payload } from './lanes.js';
 import { runScenario } from './run-scenario.js';
 import type { Contender, Scenario } from './scenario.js';
 import { append10, rawGuessingAppender } from './sqlite-append-contenders.js';
-import { createEventsTable, RAW_INSERT, setPragmas } from './sqlite-raw.js';
+import { openRawEvents, RAW_INSERT } from './sqlite-raw.js';
 
 const ops = Number(process.argv[2] ?? 400);
 const rounds = Number(process.argv[3] ?? 5);
@@ -39,9 +39,7 @@ function rawInsert(name: string, file: string, synchronous: 'FULL' | 'NORMAL'): 
   return {
     name,
     async setup() {
-      db = new Database(join(dir, file));
-      setPragmas(db, synchronous);
-      createEventsTable(db);
+      db = openRawEvents(join(dir, file), synchronous);
       insert = db.prepare(RAW_INSERT);
     },
     async run(n) {

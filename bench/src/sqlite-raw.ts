@@ -1,6 +1,6 @@
 // The raw better-sqlite3 side of the SQLite benchmarks: what a user would
 // write by hand on the same table, with the same pragmas.
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import Database, { type Database as SqliteDatabase } from 'better-sqlite3';
 
 /** The pragmas both sides run with. */
 export function setPragmas(db: SqliteDatabase, synchronous: 'FULL' | 'NORMAL'): void {
@@ -65,4 +65,12 @@ export function readRawPages(
     if (rows.length < pageSize) return read;
     after = rows[rows.length - 1]![0];
   }
+}
+
+/** A raw contender's own file: opened with the pragmas both sides run with, the adapter's table made by hand. */
+export function openRawEvents(file: string, synchronous: 'FULL' | 'NORMAL'): SqliteDatabase {
+  const db = new Database(file);
+  setPragmas(db, synchronous);
+  createEventsTable(db);
+  return db;
 }

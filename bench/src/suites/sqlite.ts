@@ -13,8 +13,8 @@ import { humeAppends, humeFirstEvent, humeRacingWithExpect } from '../hume-conte
 import { freshStream, payload } from '../lanes.js';
 import { BUILD_PEERS, sqlite3Missing } from '../native-peers.js';
 import type { Contender, Notes, Scenario, Suite } from '../scenario.js';
-import { append10, rawGuessingAppender } from '../sqlite-append-contenders.js';
-import { createEventsTable, fillStream, RAW_INSERT, readRawPages, setPragmas } from '../sqlite-raw.js';
+import { append10, rawGroupAppender, rawGuessingAppender } from '../sqlite-append-contenders.js';
+import { fillStream, openRawEvents, RAW_INSERT, readRawPages, setPragmas } from '../sqlite-raw.js';
 
 const pageSize = 512;
 const EMMETT = 'emmett-sqlite';
@@ -176,7 +176,7 @@ function writersScenario(ops: number, rounds: number): Scenario {
       around(hume, humeAppends('@hume/sqlite, full', hume.store, LANES)),
       rawAppender('raw INSERT, FULL, one transaction per append', join(folder(), 'writers-raw.db'), 'FULL'),
       append10('@hume/sqlite 1.0 append path, FULL', join(folder(), 'writers-1.0.db'), 'FULL', LANES),
-      rawGroupAppender(GROUP_CEILING, join(folder(), 'writers-group.db'), 'FULL'),
+      rawGroupAppender(GROUP_CEILING, join(folder(), 'writers-group.db'), 'FULL', LANES),
       emmett,
     ],
     // Group commit: the appends of the 8 writers that arrive in one turn share a transaction and its sync.
@@ -280,41 +280,6 @@ function appendScenario(durability: 'full' | 'normal', ops: number, rounds: numb
 
 const GROUP_CEILING = `raw, ${LANES} appends per transaction (a group's SQL by hand), FULL`;
 
-/**
- * The ceiling of group commit for `LANES` writers: the statements of one
- * group (BEGIN IMMEDIATE, each stream's last seq and its insert, COMMIT),
- * `LANES` appends on `LANES` streams per transaction, with no caller,
- * promise or check in between.
- */
-function rawGroupAppender(name: string, file: string, synchronous: 'FULL' | 'NORMAL'): Contender {
-  let db: Database.Database | undefined;
-  let round = 0;
-  return {
-    name,
-    async setup() {
-      db = new Database(file);
-      setPragmas(db, synchronous);
-      createEventsTable(db);
-    },
-    async run(ops) {
-      const database = db!;
-      const begin = database.prepare('BEGIN IMMEDIATE');
-      const commit = database.prepare('COMMIT');
-      const lastSeq = database.prepare('SELECT max(seq) FROM hume_events WHERE stream = ?').pluck(true);
-      const insert = database.prepare(RAW_INSERT);
-      const streams = Array.from({ length: LANES }, (_, lane) => `group-${++round}-${lane}`);
-      for (let done = 0; done < ops; done += LANES) {
-        begin.run();
-        for (const stream of streams) insert.run(stream, ((lastSeq.get(stream) as number | null) ?? 0) + 1, JSON.stringify(payload));
-        commit.run();
-      }
-    },
-    async teardown() {
-      db?.close();
-    },
-  };
-}
-
 function rawAppender(name: string, file: string, synchronous: 'FULL' | 'NORMAL'): Contender {
   let db: Database.Database | undefined;
   let insert: Database.Statement | undefined;
@@ -322,9 +287,7 @@ function rawAppender(name: string, file: string, synchronous: 'FULL' | 'NORMAL')
   return {
     name,
     async setup() {
-      db = new Database(file);
-      setPragmas(db, synchronous);
-      createEventsTable(db);
+      db = openRawEvents(file, synchronous);
       insert = db.prepare(RAW_INSERT);
     },
     async run(ops) {
