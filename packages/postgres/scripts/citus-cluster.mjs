@@ -4,7 +4,7 @@
 // never a dependency of a package. The shared scripts are found in $HUME_CITUS_SCRIPTS, else
 // <repo>/../shared/citus, else /work/shared/citus; none of them is an error, never a skip.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -91,32 +91,46 @@ export async function startCitusCluster(options = {}) {
 
 /**
  * Starts (or restarts) the node of `port` in the cluster folder `dir`, with the settings cluster.sh
- * gives its nodes, creating it first when new, and resolves once it accepts connections.
- * @param {string} dir @param {number} port
+ * gives its nodes, creating it first when new, and resolves once it accepts connections. Gives up
+ * after `withinMs`, throwing what pg_ctl said and the end of the node's log.
+ * @param {string} dir @param {number} port @param {number} [withinMs]
  */
-export async function startNode(dir, port) {
+export async function startNode(dir, port, withinMs = 120_000) {
   const data = join(dir, `node-${port}`);
   if (!existsSync(data)) runAsPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust']);
   const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c shared_preload_libraries=citus -c max_connections=300 -c wal_level=logical`;
-  // After a SIGKILL the old backends may hold the shared memory for a moment: try again until they are gone.
-  for (let attempt = 1; ; attempt++) {
+  const deadline = performance.now() + withinMs;
+  // A killed node's backends may outlive its postmaster for a moment (see killNode): end them, then
+  // try again until it starts. A node already running is left as it is.
+  while (!postmasterRuns(data)) {
+    endProcessesIn(data);
+    const left = Math.ceil((deadline - performance.now()) / 1000);
     try {
-      runAsPostgres('pg_ctl', ['-D', data, '-l', `${data}.log`, '-w', '-o', settings, 'start']);
+      runAsPostgres('pg_ctl', ['-D', data, '-l', `${data}.log`, '-w', '-t', String(Math.max(left, 5)), '-o', settings, 'start']);
       break;
     } catch (error) {
-      if (attempt >= 20) throw error;
+      if (performance.now() > deadline) {
+        throw new Error(`node ${port} did not start within ${withinMs} ms: ${String(error?.stderr ?? error)}\n${logTail(`${data}.log`)}`);
+      }
       await new Promise((done) => setTimeout(done, 500));
     }
   }
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('CREATE EXTENSION IF NOT EXISTS citus');
-  } finally {
-    await client.end();
+  // Running is not yet accepting connections when the node is still recovering.
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.query('CREATE EXTENSION IF NOT EXISTS citus');
+      return url;
+    } catch (error) {
+      if (performance.now() > deadline)
+        throw new Error(`node ${port} started but refused connections until ${withinMs} ms`, { cause: error });
+      await new Promise((done) => setTimeout(done, 500));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
-  return url;
 }
 
 /**
@@ -125,20 +139,56 @@ export async function startNode(dir, port) {
  * @param {string} dir @param {number} port
  */
 export function killNode(dir, port) {
-  const pid = Number(readFileSync(join(dir, `node-${port}`, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => Number(line.trim()))
-    .filter((child) => child > 0);
+  const data = join(dir, `node-${port}`);
+  const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   process.kill(pid, 'SIGKILL');
-  for (const child of children) {
-    try {
-      process.kill(child, 'SIGKILL');
-    } catch {
-      // Already gone with its postmaster.
-    }
-  }
+  // Its children after it: every process working in the data folder, so that a backend forked while
+  // the postmaster died is not left holding the shared memory a restart needs.
+  endProcessesIn(data);
   return pid;
+}
+
+/** Whether the postmaster of `data`'s postmaster.pid is alive and working in `data`. */
+function postmasterRuns(data) {
+  try {
+    const pid = readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0];
+    return workingFolder(pid) === realpathSync(data);
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILLs every process whose working folder is `data` (a node's postmaster and backends) until none is left. */
+function endProcessesIn(data) {
+  const folder = realpathSync(data);
+  for (let round = 0; round < 50; round++) {
+    const left = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && workingFolder(entry) === folder);
+    if (left.length === 0) return;
+    for (const pid of left) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    spawnSync('sleep', ['0.1']);
+  }
+}
+
+function workingFolder(pid) {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
+}
+
+function logTail(file) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return `(no log at ${file})`;
+  }
 }
 
 function runAsPostgres(program, args) {
