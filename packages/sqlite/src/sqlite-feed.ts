@@ -29,14 +29,18 @@ const POSITION = /^\d{19}$/;
 export const SQLITE_FEED_POLL_MS = 25;
 
 /**
- * A feed row as the page statements return it in raw mode: `payload` null
- * and `withheld` its size when it is over the page's allowance (see
- * {@link PageBudget}); `stream` null in the prefix page's high-mark row.
+ * A feed row as the page statements return it in raw mode: the payload's
+ * text, or its size in bytes (a number) when it is over the page's
+ * allowance (see {@link PageBudget}); `stream` null in the prefix page's
+ * high-mark row.
  */
-type FeedRow = [position: number, stream: string | null, seq: number, payload: string | null, withheld: number | null];
+type FeedRow = [position: number, stream: string | null, seq: number, payload: string | number | null];
 
-/** The payload within the allowance `@allowance`, else NULL and its size: octet_length() reads the size from the record header. */
-const PAYLOAD_WITHIN = `CASE WHEN octet_length(payload) <= @allowance THEN payload END, CASE WHEN octet_length(payload) > @allowance THEN octet_length(payload) END`;
+/**
+ * The payload within the allowance `@allowance`, else its size: octet_length() reads the size from the
+ * record header. One column (the column is TEXT, so a payload is never a number): two CASEs cost 4 % of a catch-up.
+ */
+const PAYLOAD_WITHIN = `CASE WHEN octet_length(payload) <= @allowance THEN payload ELSE octet_length(payload) END`;
 
 /**
  * The SQLite store's global feed (clause C13). Appends take the write lock
@@ -94,7 +98,7 @@ export class SqliteFeed<P> {
     this.#prefixPage = prepare(
       `SELECT * FROM (
          SELECT position, stream, seq, ${PAYLOAD_WITHIN} FROM ${tables.events} WHERE position > @after AND substr(stream, 1, @characters) = @prefix ORDER BY position LIMIT @rows
-       ) UNION ALL SELECT max(position), NULL, NULL, NULL, NULL FROM ${tables.events}`,
+       ) UNION ALL SELECT max(position), NULL, NULL, NULL FROM ${tables.events}`,
     ).raw(true);
     // Within a stream positions grow with seq, so the first position of a prefix is one range scan of the key.
     this.#prefixStart = prepare(`SELECT min(position) FROM ${tables.events} WHERE stream >= ? AND stream < ?`).pluck(true);
@@ -190,17 +194,21 @@ export class SqliteFeed<P> {
     const events: FeedEvent<P>[] = [];
     // max(position) is null in an empty table: nothing was scanned then.
     let highMark: number | null = null;
-    for (const [position, stream, seq, payload, withheld] of rows) {
+    // Indexed, not destructured: this loop runs once per event of a catch-up.
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as FeedRow;
+      const stream = row[1];
+      const payload = row[3];
       // Stryker disable next-line BlockStatement: equivalent, performance only (without the high mark the feed records nothing as scanned and scans those positions again)
       if (stream === null) {
-        highMark = position;
-      } else if (withheld !== null) {
-        budget.ended(withheld);
+        highMark = row[0];
+      } else if (typeof payload !== 'string') {
+        budget.ended(payload as number);
         return events.length === 0 ? undefined : { events, scannedTo: undefined };
       } else {
-        budget.sent(payload as string);
-        const digits = String(position);
-        events.push({ position: `${ZEROS[WIDTH - digits.length]}${digits}`, stream, seq, payload: JSON.parse(payload as string) as P });
+        budget.sent(payload);
+        const digits = String(row[0]);
+        events.push({ position: `${ZEROS[WIDTH - digits.length]}${digits}`, stream, seq: row[2], payload: JSON.parse(payload) as P });
       }
     }
     budget.ended();
