@@ -7,7 +7,9 @@ export type RunStatement = (operation: string, statement: Statement, values: unk
 
 /**
  * The statement behind a group commit: a lone append without expect is
- * the 1.0 counter CTE; otherwise units on one stream call the
+ * the 1.0 counter CTE, a lone unit with an expect of 1 or more (an append
+ * or a batch) a CTE that stores only at that seq (or `append` when the
+ * CTE cannot tell the actual seq); otherwise units on one stream call the
  * schema's `append` function (one routable call per stream), units on
  * several streams its `append_all`, or, when none has an expect, one
  * set-based statement (two writes for the whole group rather than two per
@@ -46,6 +48,13 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
       const { rows } = await run(operation, sql.appendOne, [first.stream, payloads[0]]);
       // Stryker disable next-line OptionalChaining: unreachable: the append statement returns one row
       return [{ ok: true, seq: parseSeq(rows[0]?.[0]) }];
+    }
+    // A lone unit with an expect of 1 or more: stored or refused by the leaner statement, or judged by
+    // `append` when the statement met a stream that moved while it waited.
+    if (!citus && units.length === 1 && (first.expect ?? 0) > 0) {
+      const { rows } = await run(operation, sql.appendAfter, [first.stream, first.expect, payloads]);
+      const [outcome] = outcomesOf(rows, 1, operation);
+      if (outcome?.ok || outcome?.actual !== first.expect) return [outcome as UnitOutcome];
     }
     const streams = oneStream ? undefined : units.map((unit) => unit.stream);
     if (streams !== undefined && expects === null && payloads.length === units.length && ascending(streams)) {

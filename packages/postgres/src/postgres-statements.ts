@@ -17,6 +17,16 @@ export interface Statements {
    */
   readonly appendOne: Statement;
   /**
+   * `$1` stream, `$2` expect (at least 1), `$3` payloads (`json[]`): the
+   * payloads at the seqs after `$2` if the stream's last seq is `$2`. One
+   * row, one column, a `bigint[]` of one number as `append` returns: the
+   * new last seq, or `-1 - actual` with the last seq the statement's
+   * snapshot saw. That is `$2` itself when the statement waited for an
+   * append that moved the stream meanwhile: the caller then asks `append`,
+   * which judges again under the row lock.
+   */
+  readonly appendAfter: Statement;
+  /**
    * `$1` stream, `$2` unit sizes (`integer[]`), `$3` expects (`bigint[]`, NULL
    * for none, or NULL as a whole), `$4` payloads (`json[]`): one row, one
    * column, a `bigint[]` with each unit's last seq, or `-1 - actual` where
@@ -72,6 +82,22 @@ export function statementsFor(options: ResolvedOptions): Statements {
     // The counter's tx only grows, so the feed's (tx, position) order keeps seq order (see the schema).
     appendOne: named(
       `WITH counter AS (INSERT INTO ${streams} AS s (stream, seq, tx) VALUES ($1, 1, pg_current_xact_id()) ON CONFLICT (stream) DO UPDATE SET seq = s.seq + 1, tx = greatest(s.tx, excluded.tx) RETURNING s.seq, s.tx) INSERT INTO ${events} (stream, seq, payload, tx) SELECT $1::text, counter.seq, $2::json, counter.tx FROM counter RETURNING seq`,
+    ),
+    // The commonest append with expect in one statement, without a function call (1.045 x the call
+    // of `append` for one event on one connection, the same for 100; 0.97 x with 8 racing on one
+    // stream, whose waiting losers ask `append` again). The counter row moves only if it is at the
+    // expect (read committed re-checks a row it waited for), and the events take the seqs after it,
+    // with its tx. When nothing moved, the snapshot's last seq is a true conflict unless it is the
+    // expect: the row moved under a wait, past what the snapshot saw.
+    appendAfter: named(
+      `WITH c AS (
+        UPDATE ${streams} AS s SET seq = s.seq + cardinality($3::json[]), tx = greatest(s.tx, pg_current_xact_id())
+        WHERE s.stream = $1 AND s.seq = $2 RETURNING s.seq, s.tx
+      ), e AS (
+        INSERT INTO ${events} (stream, seq, payload, tx)
+        SELECT $1::text, c.seq - cardinality($3::json[]) + p.n, p.payload, c.tx FROM c, unnest((SELECT $3::json[])) WITH ORDINALITY AS p(payload, n)
+      )
+      SELECT ARRAY[coalesce((SELECT c.seq FROM c), -1 - coalesce((SELECT s.seq FROM ${streams} AS s WHERE s.stream = $1), 0))]`,
     ),
     append: named(`SELECT ${appendFunction}($1::text, ${args})`),
     appendAll: named(`SELECT ${appendAllFunction}($1::text[], ${args})`),

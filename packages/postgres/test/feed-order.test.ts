@@ -86,6 +86,25 @@ describe("the feed order of a stream's events", () => {
     });
   }
 
+  // The one path the table above cannot take: a writer that waited for the counter row stores nothing, since the
+  // row it waited for has moved past its expect; it answers its expect as the actual seq, which sends its store to append().
+  it('stores nothing by the lone append with an expect when the counter row it expects moves meanwhile: no event can sort out of order', async () => {
+    const stream = 'older-xid-append-after';
+    await store.append(stream, { first: true });
+    const [a, b] = [await connect(), await connect()];
+    await b.query('BEGIN');
+    await b.query('SELECT pg_current_xact_id()');
+    await a.query('BEGIN');
+    await a.query(sql.appendOne.text, [stream, '{}']); // seq 2, holding the counter row
+    const bPid = (await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid as number;
+    const waiting = b.query(sql.appendAfter.text, [stream, 1, ['{}']]);
+    await waitingForLock(bPid);
+    await a.query('COMMIT');
+    expect((await waiting).rows).toEqual([{ array: ['-2'] }]);
+    await b.query('COMMIT');
+    expect(await feedOrder(stream)).toEqual([1, 2]);
+  });
+
   it('keeps seq order when a writer with an older xid waited to create the stream', async () => {
     const stream = 'older-xid-new-stream';
     const [a, b] = [await connect(), await connect()];
