@@ -2,8 +2,17 @@ import { parseSeq } from './parse-seq.js';
 import { type CommitUnits, compareCodePoints, type Unit, type UnitOutcome } from './postgres-group-commit.js';
 import type { Statement, Statements } from './postgres-statements.js';
 
-/** Runs one prepared statement (with the store's retries and error mapping); resolves to its rows as text arrays. */
-export type RunStatement = (operation: string, statement: Statement, values: unknown[]) => Promise<{ readonly rows: (string | null)[][] }>;
+/**
+ * Runs one prepared statement (with the store's retries and error mapping); resolves to its rows as text arrays.
+ * `continuesFrom` (`performance.now()` when the call began) marks a call's second statement, which is sent
+ * even once the store is closing and waits only for what is left of the call's time.
+ */
+export type RunStatement = (
+  operation: string,
+  statement: Statement,
+  values: unknown[],
+  continuesFrom?: number,
+) => Promise<{ readonly rows: (string | null)[][] }>;
 
 /**
  * The statement behind a group commit: a lone append without expect is
@@ -52,9 +61,12 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
     // A lone unit with an expect of 1 or more: stored or refused by the leaner statement, or judged by
     // `append` when the statement met a stream that moved while it waited.
     if (!citus && units.length === 1 && (first.expect ?? 0) > 0) {
+      const began = performance.now();
       const { rows } = await run(operation, sql.appendAfter, [first.stream, first.expect, payloads]);
       const [outcome] = outcomesOf(rows, 1, operation);
       if (outcome?.ok || outcome?.actual !== first.expect) return [outcome as UnitOutcome];
+      // Nothing was stored and the stream is past the expect: `append` only tells where.
+      return outcomesOf((await run(operation, sql.append, [first.stream, counts, expects, payloads], began)).rows, 1, operation);
     }
     const streams = oneStream ? undefined : units.map((unit) => unit.stream);
     if (streams !== undefined && expects === null && payloads.length === units.length && ascending(streams)) {

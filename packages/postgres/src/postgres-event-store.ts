@@ -84,7 +84,11 @@ export class PostgresEventStore<P extends JsonShaped<P> = Json>
     this.#db = new PostgresStatementRunner(pool, options, this.#options);
     const { citus } = this.#options;
     this.#group = new GroupCommit(
-      commitUnitsWith((operation, statement, values) => this.#db.query(operation, statement, values), this.#sql, citus),
+      commitUnitsWith(
+        (operation, statement, values, continuesFrom) => this.#db.query(operation, statement, values, false, continuesFrom),
+        this.#sql,
+        citus,
+      ),
       // kit scope: outside the contract — placement on Citus (option citus); the Citus suite (pnpm test:citus) runs the kit there
       citus ? citusGroupLimits(this.#db.pool.options?.max ?? 10) : groupLimits,
       // kit scope: end

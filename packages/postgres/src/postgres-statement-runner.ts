@@ -116,9 +116,12 @@ export class PostgresStatementRunner {
    * connection. A call that finds the store closed before its statement was
    * sent rejects with CLOSED; every other failure rejects with code BACKEND,
    * a write's with `outcomeUnknown` set when its statement may have
-   * committed.
+   * committed. A call's second statement (`continuesFrom`, when its first
+   * was sent) is sent even once the store is closing, and waits for what is
+   * left of `queryTimeoutMs` since then, so that the call settles as if it
+   * were one statement.
    */
-  async query(operation: string, statement: Statement, values: unknown[], readOnly = false): Promise<Outcome> {
+  async query(operation: string, statement: Statement, values: unknown[], readOnly = false, continuesFrom?: number): Promise<Outcome> {
     // Stryker disable next-line ConditionalExpression,BooleanLiteral: performance only: the one-off UTF8 check run before every statement, or never, which tells only on a database not in UTF8 (outside the contract, check-encoding.ts)
     if (!this.#utf8) await this.#checkUtf8();
     // Stryker disable next-line BooleanLiteral: equivalent for the contract: the one retry of a read after a lost connection (C8.4 allows the BACKEND rejection instead)
@@ -129,9 +132,9 @@ export class PostgresStatementRunner {
         const { rows, rowCount } = await runStatement<Row>(
           this.pool,
           { name: statement.name, text: statement.text, values, rowMode: 'array', types: rawTypes },
-          this.#options.queryTimeoutMs,
+          continuesFrom === undefined ? this.#options.queryTimeoutMs : this.#timeLeft(continuesFrom),
           // Stryker disable next-line ArrowFunction: equivalent for the contract: a call waiting for a connection when close() begins may still run (C8.6)
-          () => this.assertOpen(operation),
+          continuesFrom === undefined ? () => this.assertOpen(operation) : () => undefined,
         );
         return { rows, rowCount };
       } catch (failure) {
@@ -156,6 +159,12 @@ export class PostgresStatementRunner {
         });
       }
     }
+  }
+
+  /** What is left of `queryTimeoutMs` since `since` (`performance.now()`), at least 1 ms; 0 when there is no timeout. */
+  #timeLeft(since: number): number {
+    const { queryTimeoutMs } = this.#options;
+    return queryTimeoutMs === 0 ? 0 : Math.max(1, Math.ceil(queryTimeoutMs - (performance.now() - since)));
   }
 
   /**

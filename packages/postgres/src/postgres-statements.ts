@@ -21,9 +21,9 @@ export interface Statements {
    * payloads at the seqs after `$2` if the stream's last seq is `$2`. One
    * row, one column, a `bigint[]` of one number as `append` returns: the
    * new last seq, or `-1 - actual` with the last seq the statement's
-   * snapshot saw. That is `$2` itself when the statement waited for an
-   * append that moved the stream meanwhile: the caller then asks `append`,
-   * which judges again under the row lock.
+   * snapshot saw. That is `$2` itself when another append moved the row
+   * after the snapshot (the statement waited for it, or met it committed):
+   * the caller then asks `append`, which judges again under the row lock.
    */
   readonly appendAfter: Statement;
   /**
@@ -87,8 +87,9 @@ export function statementsFor(options: ResolvedOptions): Statements {
     // of `append` for one event on one connection, the same for 100; 0.97 x with 8 racing on one
     // stream, whose waiting losers ask `append` again). The counter row moves only if it is at the
     // expect (read committed re-checks a row it waited for), and the events take the seqs after it,
-    // with its tx. When nothing moved, the snapshot's last seq is a true conflict unless it is the
-    // expect: the row moved under a wait, past what the snapshot saw.
+    // with its tx, positions in seq order (ORDER BY, as in the function). When nothing moved, the
+    // snapshot's last seq is a true conflict unless it is the expect: then the row moved after the
+    // snapshot (while the UPDATE waited for it, or just before it got there).
     appendAfter: named(
       `WITH c AS (
         UPDATE ${streams} AS s SET seq = s.seq + cardinality($3::json[]), tx = greatest(s.tx, pg_current_xact_id())
@@ -96,6 +97,7 @@ export function statementsFor(options: ResolvedOptions): Statements {
       ), e AS (
         INSERT INTO ${events} (stream, seq, payload, tx)
         SELECT $1::text, c.seq - cardinality($3::json[]) + p.n, p.payload, c.tx FROM c, unnest((SELECT $3::json[])) WITH ORDINALITY AS p(payload, n)
+        ORDER BY p.n
       )
       SELECT ARRAY[coalesce((SELECT c.seq FROM c), -1 - coalesce((SELECT s.seq FROM ${streams} AS s WHERE s.stream = $1), 0))]`,
     ),

@@ -14,6 +14,16 @@ async function stored(stream: string): Promise<{ seq: number; payload: Json }[]>
   return events;
 }
 
+/** Resolves once an append's statement waits for a row lock. */
+async function waitForLock(): Promise<void> {
+  for (let i = 0; ; i++) {
+    const locked = await admin("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH c AS%'");
+    if (locked.length > 0) return;
+    if (i > 500) throw new Error('the append never waited for the counter row');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('a lone append or batch with an expect of 1 or more (the statement that stores only at that seq)', () => {
   it('stores at the expected seq, reports the actual last seq when it is not there, and plans once per connection', async () => {
     const lone = newPool({ max: 1 });
@@ -55,12 +65,7 @@ describe('a lone append or batch with an expect of 1 or more (the statement that
       await client.query('BEGIN');
       await client.query(sql.appendOne.text, [stream, '{"n":2}']); // seq 2, holding the counter row
       const waiting = store.append(stream, { late: true }, 1);
-      for (let i = 0; ; i++) {
-        const locked = await admin("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH c AS%'");
-        if (locked.length > 0) break;
-        if (i > 500) throw new Error('the append never waited for the counter row');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await waitForLock();
       await client.query('COMMIT');
       expect(await waiting).toEqual({ ok: false, error: expect.objectContaining({ code: 'UNEXPECTED_SEQ', expected: 1, actual: 2 }) });
     } finally {
@@ -71,6 +76,28 @@ describe('a lone append or batch with an expect of 1 or more (the statement that
       { seq: 1, payload: { n: 1 } },
       { seq: 2, payload: { n: 2 } },
     ]);
+  });
+
+  it('finishes an append that waited for the row when close() begins meanwhile: its second statement still goes', async () => {
+    const stream = 'after-closing';
+    await store.append(stream, { n: 1 });
+    const holder = newPool({ max: 1 });
+    const client = await holder.connect();
+    const closing = new PostgresEventStore(newPool({ max: 2 }), { schema });
+    try {
+      await client.query('BEGIN');
+      await client.query(sql.appendOne.text, [stream, '{"n":2}']);
+      const waiting = closing.append(stream, { late: true }, 1);
+      await waitForLock();
+      const closed = closing.close();
+      await client.query('COMMIT');
+      expect(await waiting).toEqual({ ok: false, error: expect.objectContaining({ code: 'UNEXPECTED_SEQ', expected: 1, actual: 2 }) });
+      await closed;
+    } finally {
+      client.release();
+      await holder.end();
+      await closing.close();
+    }
   });
 
   it('lets one of several stores racing with the same expect store, and tells the others where the stream went', async () => {
