@@ -59,7 +59,7 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
       return [{ ok: true, seq: parseSeq(rows[0]?.[0]) }];
     }
     // A lone unit with an expect of 1 or more: stored or refused by the leaner statement, or judged by
-    // `append` when the statement met a stream that moved while it waited.
+    // `append` when another append moved the stream after the statement's snapshot.
     if (!citus && units.length === 1 && (first.expect ?? 0) > 0) {
       const began = performance.now();
       const { rows } = await run(operation, sql.appendAfter, [first.stream, first.expect, payloads]);
