@@ -14,6 +14,20 @@ async function stored(stream: string): Promise<{ seq: number; payload: Json }[]>
   return events;
 }
 
+/** Appends `{ n: 2 }` to `stream` (at seq 2) in a transaction that holds the counter row while `during` runs, until it calls `commit`. */
+async function holdingTheRow(stream: string, during: (commit: () => Promise<unknown>) => Promise<void>): Promise<void> {
+  const holder = newPool({ max: 1 });
+  const client = await holder.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(sql.appendOne.text, [stream, '{"n":2}']);
+    await during(() => client.query('COMMIT'));
+  } finally {
+    client.release();
+    await holder.end();
+  }
+}
+
 /** Resolves once an append's statement waits for a row lock. */
 async function waitForLock(): Promise<void> {
   for (let i = 0; ; i++) {
@@ -59,19 +73,12 @@ describe('a lone append or batch with an expect of 1 or more (the statement that
   it('reports the seq a stream moved to while the append waited for it, not the expect it saw before', async () => {
     const stream = 'after-waited';
     await store.append(stream, { n: 1 });
-    const holder = newPool({ max: 1 });
-    const client = await holder.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(sql.appendOne.text, [stream, '{"n":2}']); // seq 2, holding the counter row
+    await holdingTheRow(stream, async (commit) => {
       const waiting = store.append(stream, { late: true }, 1);
       await waitForLock();
-      await client.query('COMMIT');
+      await commit();
       expect(await waiting).toEqual({ ok: false, error: expect.objectContaining({ code: 'UNEXPECTED_SEQ', expected: 1, actual: 2 }) });
-    } finally {
-      client.release();
-      await holder.end();
-    }
+    });
     expect(await stored(stream)).toEqual([
       { seq: 1, payload: { n: 1 } },
       { seq: 2, payload: { n: 2 } },
@@ -81,22 +88,20 @@ describe('a lone append or batch with an expect of 1 or more (the statement that
   it('finishes an append that waited for the row when close() begins meanwhile: its second statement still goes', async () => {
     const stream = 'after-closing';
     await store.append(stream, { n: 1 });
-    const holder = newPool({ max: 1 });
-    const client = await holder.connect();
-    const closing = new PostgresEventStore(newPool({ max: 2 }), { schema });
+    const pool = newPool({ max: 2 });
+    const closing = new PostgresEventStore(pool, { schema });
     try {
-      await client.query('BEGIN');
-      await client.query(sql.appendOne.text, [stream, '{"n":2}']);
-      const waiting = closing.append(stream, { late: true }, 1);
-      await waitForLock();
-      const closed = closing.close();
-      await client.query('COMMIT');
-      expect(await waiting).toEqual({ ok: false, error: expect.objectContaining({ code: 'UNEXPECTED_SEQ', expected: 1, actual: 2 }) });
-      await closed;
+      await holdingTheRow(stream, async (commit) => {
+        const waiting = closing.append(stream, { late: true }, 1);
+        await waitForLock();
+        const closed = closing.close();
+        await commit();
+        expect(await waiting).toEqual({ ok: false, error: expect.objectContaining({ code: 'UNEXPECTED_SEQ', expected: 1, actual: 2 }) });
+        await closed;
+      });
     } finally {
-      client.release();
-      await holder.end();
       await closing.close();
+      await pool.end();
     }
   });
 

@@ -42,6 +42,20 @@ async function waitingForLock(pid: number): Promise<void> {
   throw new Error(`session ${pid} never waited for a lock`);
 }
 
+/**
+ * B opens a transaction and takes its xid; then A, younger, appends to `stream` (its next seq) and
+ * holds the counter row, uncommitted. B's pid tells when B's write waits for it.
+ */
+async function youngerHoldsTheRow(stream: string): Promise<{ a: pg.Client; b: pg.Client; bPid: number }> {
+  const [a, b] = [await connect(), await connect()];
+  await b.query('BEGIN');
+  await b.query('SELECT pg_current_xact_id()');
+  await a.query('BEGIN');
+  await a.query(sql.appendOne.text, [stream, '{}']);
+  const bPid = (await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid as number;
+  return { a, b, bPid };
+}
+
 type Write = (client: pg.Client, stream: string, other: string) => Promise<unknown>;
 
 /** The append paths of the schema and statements, each as the second writer calls it. */
@@ -69,12 +83,7 @@ describe("the feed order of a stream's events", () => {
     it(`keeps seq order when a writer with an older xid waited for a younger one: ${name}`, async () => {
       const stream = `older-xid-${name.replace(/\W+/g, '-')}`;
       await store.append(stream, { first: true });
-      const [a, b] = [await connect(), await connect()];
-      await b.query('BEGIN');
-      await b.query('SELECT pg_current_xact_id()');
-      await a.query('BEGIN');
-      await a.query(sql.appendOne.text, [stream, '{}']); // seq 2, holding the counter row
-      const bPid = (await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid as number;
+      const { a, b, bPid } = await youngerHoldsTheRow(stream);
       const waiting = write(b, stream, `${stream}-other`);
       await waitingForLock(bPid);
       await a.query('COMMIT');
@@ -91,12 +100,7 @@ describe("the feed order of a stream's events", () => {
   it('stores nothing by the lone append with an expect when the counter row it expects moves meanwhile: no event can sort out of order', async () => {
     const stream = 'older-xid-append-after';
     await store.append(stream, { first: true });
-    const [a, b] = [await connect(), await connect()];
-    await b.query('BEGIN');
-    await b.query('SELECT pg_current_xact_id()');
-    await a.query('BEGIN');
-    await a.query(sql.appendOne.text, [stream, '{}']); // seq 2, holding the counter row
-    const bPid = (await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid as number;
+    const { a, b, bPid } = await youngerHoldsTheRow(stream);
     const waiting = b.query(sql.appendAfter.text, [stream, 1, ['{}']]);
     await waitingForLock(bPid);
     await a.query('COMMIT');
@@ -107,12 +111,7 @@ describe("the feed order of a stream's events", () => {
 
   it('keeps seq order when a writer with an older xid waited to create the stream', async () => {
     const stream = 'older-xid-new-stream';
-    const [a, b] = [await connect(), await connect()];
-    await b.query('BEGIN');
-    await b.query('SELECT pg_current_xact_id()');
-    await a.query('BEGIN');
-    await a.query(sql.appendOne.text, [stream, '{}']);
-    const bPid = (await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid as number;
+    const { a, b, bPid } = await youngerHoldsTheRow(stream);
     const waiting = b.query(sql.append.text, [stream, [1], null, ['{}']]);
     await waitingForLock(bPid);
     await a.query('COMMIT');
