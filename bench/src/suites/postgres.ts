@@ -113,6 +113,10 @@ const suite: Suite = {
       ]);
     }
     await admin.query(`VACUUM ANALYZE ${events}`);
+    // The raw table holds the same rows, so that the raw inserts grow indexes of the same size as
+    // the adapter's (into the empty table they ran about 6 % faster than into this one).
+    await admin.query(`INSERT INTO ${raw} (stream, seq, payload) SELECT stream, seq, payload FROM ${events} ORDER BY position`);
+    await admin.query(`VACUUM ANALYZE ${raw}`);
     emmett = await openEmmettPostgres(databaseUrl);
     const emmettPrefix = `emmett-${schema}`;
     for (const length of lengths.slice(1, 3)) await emmettFill(emmett, `${emmettPrefix}-len-${length}`, length);

@@ -1,3 +1,4 @@
+import { jsonArrayParameter } from './json-array-parameter.js';
 import { parseSeq } from './parse-seq.js';
 import { type CommitUnits, compareCodePoints, type Unit, type UnitOutcome } from './postgres-group-commit.js';
 import type { Statement, Statements } from './postgres-statements.js';
@@ -27,7 +28,8 @@ export type RunStatement = (
  * function's path without a row lock read. With `citus`, every
  * statement is a call of `append` on one stream, the lone append's too
  * (Citus pulls the CTE to the coordinator but pushes the call down to the
- * stream's worker); the group commit then never mixes streams.
+ * stream's worker); the group commit then never mixes streams. Payloads
+ * go as one binary `json[]` parameter ({@link jsonArrayParameter}).
  *
  * @example
  * ```ts
@@ -62,23 +64,25 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
     // `append` when another append moved the stream after the statement's snapshot.
     if (!citus && units.length === 1 && (first.expect ?? 0) > 0) {
       const began = performance.now();
-      const { rows } = await run(operation, sql.appendAfter, [first.stream, first.expect, payloads]);
+      const events = jsonArrayParameter(payloads);
+      const { rows } = await run(operation, sql.appendAfter, [first.stream, first.expect, events]);
       const [outcome] = outcomesOf(rows, 1, operation);
       if (outcome?.ok || outcome?.actual !== first.expect) return [outcome as UnitOutcome];
       // Nothing was stored and the stream is past the expect: `append` only tells where.
-      return outcomesOf((await run(operation, sql.append, [first.stream, counts, expects, payloads], began)).rows, 1, operation);
+      return outcomesOf((await run(operation, sql.append, [first.stream, counts, expects, events], began)).rows, 1, operation);
     }
     const streams = oneStream ? undefined : units.map((unit) => unit.stream);
+    const events = jsonArrayParameter(payloads);
     if (streams !== undefined && expects === null && payloads.length === units.length && ascending(streams)) {
-      const { rows } = await run(operation, sql.appendOneEach, [streams, payloads]);
+      const { rows } = await run(operation, sql.appendOneEach, [streams, events]);
       return outcomesOf(rows, units.length, operation);
     }
     const { rows } = oneStream
-      ? await run(operation, sql.append, [first.stream, counts, expects, payloads])
+      ? await run(operation, sql.append, [first.stream, counts, expects, events])
       : // Stryker disable next-line ConditionalExpression: performance only: the statement with expects, given none (null), appends the same
         expects === null
-        ? await run(operation, sql.appendAllWithoutExpect, [streams, counts, payloads])
-        : await run(operation, sql.appendAll, [streams, counts, expects, payloads]);
+        ? await run(operation, sql.appendAllWithoutExpect, [streams, counts, events])
+        : await run(operation, sql.appendAll, [streams, counts, expects, events]);
     return outcomesOf(rows, units.length, operation);
   };
 }

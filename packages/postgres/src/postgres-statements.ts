@@ -87,7 +87,10 @@ export function statementsFor(options: ResolvedOptions): Statements {
     // of `append` for one event on one connection, the same for 100; 0.97 x with 8 racing on one
     // stream, whose waiting losers ask `append` again). The counter row moves only if it is at the
     // expect (read committed re-checks a row it waited for), and the events take the seqs after it,
-    // with its tx, positions in seq order (ORDER BY, as in the function). When nothing moved, the
+    // with its tx, positions in seq order (ORDER BY, which the scan of unnest's ordinality already
+    // gives, so no sort runs). The events are one scan of the payloads under a one-time test that
+    // the counter moved, not a join with it: 1.06 x the INSERT of the join's form, with fsync off,
+    // 100 events per statement (scratch runs, raw pg, 20 rounds). When nothing moved, the
     // snapshot's last seq is a true conflict unless it is the expect: then the row moved after the
     // snapshot (while the UPDATE waited for it, or just before it got there).
     appendAfter: named(
@@ -96,7 +99,8 @@ export function statementsFor(options: ResolvedOptions): Statements {
         WHERE s.stream = $1 AND s.seq = $2 RETURNING s.seq, s.tx
       ), e AS (
         INSERT INTO ${events} (stream, seq, payload, tx)
-        SELECT $1::text, c.seq - cardinality($3::json[]) + p.n, p.payload, c.tx FROM c, unnest((SELECT $3::json[])) WITH ORDINALITY AS p(payload, n)
+        SELECT $1::text, $2::bigint + p.n, p.payload, (SELECT c.tx FROM c) FROM unnest($3::json[]) WITH ORDINALITY AS p(payload, n)
+        WHERE EXISTS (SELECT FROM c)
         ORDER BY p.n
       )
       SELECT ARRAY[coalesce((SELECT c.seq FROM c), -1 - coalesce((SELECT s.seq FROM ${streams} AS s WHERE s.stream = $1), 0))]`,
