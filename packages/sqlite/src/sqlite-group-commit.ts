@@ -64,7 +64,8 @@ export class SqliteGroupCommit {
     // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral: equivalent in behaviour, performance only: the contract lets every append take its own transaction (the group-commit rows of `pnpm bench` see it); and call order between appends in flight at once is not the contract's (C2.6's note)
     if (!this.#scheduled && !this.#writing) return this.#writeAtOnce(append);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ ...append, resolve, reject });
+      // Named fields rather than a spread: one object shape for every queued append (a spread cost about 1 µs per append in a profile).
+      this.#queue.push({ stream: append.stream, payloads: append.payloads, expect: append.expect, resolve, reject });
       // Stryker disable next-line ConditionalExpression: `true` is equivalent, a second flush scheduled finds the queue empty; its caught `false` twin goes with it
       if (!this.#scheduled) {
         this.#scheduled = true;
