@@ -33,6 +33,8 @@ export class FeedNotifier {
   /** Wakes every waiting feed. */
   notify(): void {
     this.#version++;
+    // Called after every append: with no feed waiting, nothing to copy.
+    if (this.#waiters.size === 0) return;
     const waiters = [...this.#waiters];
     this.#waiters.clear();
     for (const wake of waiters) wake();

@@ -90,7 +90,7 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
     const event = deepFreeze({ seq, payload: JSON.parse(prepared.json) as P });
     events.push(event);
     if (last === 0) this.#streams.set(stream, events);
-    this.#feed.add(stream, seq, event.payload);
+    this.#feed.add(stream, event);
     return { ok: true, seq };
   }
 
@@ -111,9 +111,7 @@ export class MemoryEventStore<P extends JsonShaped<P> = Json> implements EventSt
     if (!prepared.ok) return prepared;
     const result = pushBatch(this.#streams, stream, prepared.json, expect);
     // The batch's events enter the feed in the same turn, in order: a feed reader sees all of them or none.
-    if (result.ok)
-      for (const event of this.#streams.get(stream)?.slice(result.first - 1, result.seq) ?? [])
-        this.#feed.add(stream, event.seq, event.payload);
+    if (result.ok) for (const event of this.#streams.get(stream)?.slice(result.first - 1, result.seq) ?? []) this.#feed.add(stream, event);
     return result;
   }
 

@@ -1,4 +1,13 @@
-import { checkFeed, type FeedEvent, FeedNotifier, type FeedOptions, FeedReader, type FeedSource, StoreClosedError } from '@hume/core';
+import {
+  checkFeed,
+  type Event,
+  type FeedEvent,
+  FeedNotifier,
+  type FeedOptions,
+  FeedReader,
+  type FeedSource,
+  StoreClosedError,
+} from '@hume/core';
 
 /** Positions are the event's index in the log, from 1, in 16 digits: up to 2^53 events sort as strings. */
 const WIDTH = 16;
@@ -18,12 +27,14 @@ function position(index: number): string {
  * @example
  * ```ts
  * const feed = new MemoryFeed(256);
- * feed.add('cart-1', 1, { type: 'opened' });
+ * feed.add('cart-1', Object.freeze({ seq: 1, payload: { type: 'opened' } }));
  * for await (const event of feed.read(undefined, {})) console.log(event.position);
  * ```
  */
 export class MemoryFeed<P> {
-  readonly #log: FeedEvent<P>[] = [];
+  /** Every event in append order, with its stream beside it: positions and feed events are made as they are read, so an append allocates nothing here. */
+  readonly #streams: string[] = [];
+  readonly #events: Event<P>[] = [];
   readonly #notifier = new FeedNotifier();
   readonly #pageSize: number;
   #closed = false;
@@ -32,9 +43,10 @@ export class MemoryFeed<P> {
     this.#pageSize = pageSize;
   }
 
-  /** Records an event the store has just stored (the same frozen payload), and wakes live feeds. */
-  add(stream: string, seq: number, payload: P): void {
-    this.#log.push(Object.freeze({ position: position(this.#log.length), stream, seq, payload }));
+  /** Records an event the store has just stored (the same frozen event), and wakes live feeds. */
+  add(stream: string, event: Event<P>): void {
+    this.#streams.push(stream);
+    this.#events.push(event);
     this.#notifier.notify();
   }
 
@@ -53,19 +65,20 @@ export class MemoryFeed<P> {
   /** Ends waiting live feeds and drops the log. */
   close(): void {
     this.#closed = true;
-    this.#log.length = 0;
+    this.#streams.length = 0;
+    this.#events.length = 0;
     this.#notifier.close();
   }
 
   #page(after: string | undefined, limit: number, prefix: string): FeedEvent<P>[] {
     if (this.#closed) throw new StoreClosedError('feed');
-    const start = after === undefined ? 0 : Number(after);
-    if (prefix === '') return this.#log.slice(start, start + limit);
     const page: FeedEvent<P>[] = [];
     // Scans on to fill the page: an empty page must mean caught up, so none may come back empty early.
-    for (let index = start; index < this.#log.length && page.length < limit; index++) {
-      const event = this.#log[index] as FeedEvent<P>;
-      if (event.stream.startsWith(prefix)) page.push(event);
+    for (let index = after === undefined ? 0 : Number(after); index < this.#events.length && page.length < limit; index++) {
+      const stream = this.#streams[index] as string;
+      if (prefix !== '' && !stream.startsWith(prefix)) continue;
+      const { seq, payload } = this.#events[index] as Event<P>;
+      page.push(Object.freeze({ position: position(index), stream, seq, payload }));
     }
     return page;
   }
