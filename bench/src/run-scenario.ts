@@ -62,10 +62,8 @@ export async function runScenario(scenario: Scenario, onRound?: (done: number, t
     }
     const samples = contenders.map(() => [] as number[]);
     for (let round = 0; round < rounds; round++) {
-      // Each round starts one contender later (A B C, B C A, C A B …): whatever one contender's work
-      // leaves the server or disk to do afterwards (a flush, an autovacuum) falls on every other in turn.
       for (let turn = 0; turn < contenders.length; turn++) {
-        const index = (round + turn) % contenders.length;
+        const index = turnOrder(round, turn, contenders.length);
         const contender = contenders[index] as Contender;
         if (!dropped.has(index)) {
           globalThis.gc?.();
@@ -118,4 +116,26 @@ function quantile(values: readonly number[], q: number): number {
   const below = sorted[Math.floor(at)] as number;
   const above = sorted[Math.ceil(at)] as number;
   return below + (above - below) * (at - Math.floor(at));
+}
+
+/**
+ * Which contender runs at `turn` of `round`. Each round starts one contender
+ * later (A B C, B C A, C A B), so that whatever one contender's work leaves
+ * the server or disk to do afterwards (a flush, an autovacuum) falls on every
+ * other in turn; after as many rounds as contenders the order reverses
+ * (C B A, B A C, A C B), because rotation alone has each contender follow
+ * the same one nearly every time: in the PostgreSQL feed's catch-up the
+ * adapter always followed Message DB, which reads another table of a million
+ * rows out of the server's buffers, while raw pg followed the adapter over
+ * the same pages (0.56 then; 0.80 once two contenders more changed who
+ * followed whom).
+ *
+ * @example
+ * ```ts
+ * [0, 1, 2].map((turn) => turnOrder(3, turn, 3)); // [2, 1, 0]
+ * ```
+ */
+export function turnOrder(round: number, turn: number, contenders: number): number {
+  const index = (round + turn) % contenders;
+  return Math.floor(round / contenders) % 2 === 1 ? contenders - 1 - index : index;
 }

@@ -122,7 +122,7 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
     name: `postgres feed: catch-up over ${events.toLocaleString('en-US')} events in ${STREAMS} streams`,
     unit: 'event read',
     ops: events,
-    rounds: smoke ? 1 : 3,
+    rounds: smoke ? 1 : 6,
     contenders: [
       {
         name: '@hume/postgres feed()',
