@@ -33,7 +33,7 @@ export interface ScenarioResult {
 /**
  * Runs a scenario: set up every contender, one untimed warm-up round each,
  * then `rounds` timed rounds interleaved, each round in a rotated order
- * (A B C, B C A, …); medians and ratios. A contender that throws NotRun (a
+ * (A B C, B C A, …), reversed after a cycle ({@link turnOrder}); medians and ratios. A contender that throws NotRun (a
  * peer whose child process died) is dropped from the remaining rounds, the
  * others going on in the same order; it gets no figure, its ratios are left
  * out, and the scenario's notes say why under its name.

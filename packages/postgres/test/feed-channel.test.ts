@@ -75,4 +75,32 @@ describe('the feed channel', () => {
     await until(() => heard.length === 2);
     expect(heard).toHaveLength(2);
   });
+
+  it('sends each NOTIFY in a transaction of its own that ends, its synchronous_commit setting with it', async () => {
+    const name = `hume_channel_${process.pid}`;
+    const channel = new FeedChannel({ connectionString: databaseUrl, application_name: name }, CHANNEL, {
+      heard: () => undefined,
+      lost: () => undefined,
+    });
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      heard.length = 0;
+      channel.notify();
+      await until(() => heard.length === 1);
+      expect(heard).toHaveLength(1);
+      // The channel's connection is idle, not left inside the NOTIFY's transaction, and its last
+      // statement set synchronous_commit with SET LOCAL, which ends with that transaction.
+      const activity = async (): Promise<{ state: string; query: string }[]> =>
+        (await admin.query('SELECT state, query FROM pg_stat_activity WHERE application_name = $1', [name])).rows;
+      await until(() => false, 50);
+      const [session] = await activity();
+      expect(session?.state).toBe('idle');
+      expect(session?.query).toContain('SET LOCAL synchronous_commit TO off');
+      expect(session?.query).toMatch(/COMMIT$/);
+    } finally {
+      await admin.end();
+      await channel.close();
+    }
+  });
 });
