@@ -270,6 +270,21 @@ const suite: Suite = {
     const readStore = newStore(newPool(1), { schema, readPageSize: 1000 });
     const rawReadPool = newPool(1);
 
+    /** Raw pg inserting `BATCH` rows per statement on a fresh stream, the payloads given as `payloads()` returns them. */
+    const rawBatchInserts = (name: string, label: string, payloads: () => unknown): Contender => ({
+      name,
+      async run(ops) {
+        const stream = freshStream(label);
+        for (let done = 0; done < ops; done += BATCH) {
+          await rawBatchPool.query({
+            name: 'bench-raw-batch',
+            text: `INSERT INTO ${raw} (stream, seq, payload) SELECT $1::text, $2::bigint + p.n, p.payload FROM unnest($3::json[]) WITH ORDINALITY AS p(payload, n)`,
+            values: [stream, done, payloads()],
+          });
+        }
+      },
+    });
+
     const scenarios: Scenario[] = [
       {
         name: 'postgres: append, one connection',
@@ -348,34 +363,12 @@ const suite: Suite = {
               }
             },
           },
-          {
-            name: `raw pg, ${BATCH} rows in one INSERT`,
-            async run(ops) {
-              const stream = freshStream('raw-batch');
-              for (let done = 0; done < ops; done += BATCH) {
-                await rawBatchPool.query({
-                  name: 'bench-raw-batch',
-                  text: `INSERT INTO ${raw} (stream, seq, payload) SELECT $1::text, $2::bigint + p.n, p.payload FROM unnest($3::json[]) WITH ORDINALITY AS p(payload, n)`,
-                  // pg serialises the objects of an array parameter with JSON.stringify, as a user's code would.
-                  values: [stream, done, batchPayloads],
-                });
-              }
-            },
-          },
-          {
-            // The encoding the adapter sends (a binary json[]), by hand: what of the ratio above is the encoding.
-            name: `raw pg, ${BATCH} rows in one INSERT, payloads as a binary json[]`,
-            async run(ops) {
-              const stream = freshStream('raw-batch-binary');
-              for (let done = 0; done < ops; done += BATCH) {
-                await rawBatchPool.query({
-                  name: 'bench-raw-batch',
-                  text: `INSERT INTO ${raw} (stream, seq, payload) SELECT $1::text, $2::bigint + p.n, p.payload FROM unnest($3::json[]) WITH ORDINALITY AS p(payload, n)`,
-                  values: [stream, done, jsonArrayParameter(batchPayloads.map((each) => JSON.stringify(each)))],
-                });
-              }
-            },
-          },
+          // pg serialises the objects of an array parameter with JSON.stringify, as a user's code would.
+          rawBatchInserts(`raw pg, ${BATCH} rows in one INSERT`, 'raw-batch', () => batchPayloads),
+          // The encoding the adapter sends (a binary json[]), by hand: what of the ratio above is the encoding.
+          rawBatchInserts(`raw pg, ${BATCH} rows in one INSERT, payloads as a binary json[]`, 'raw-batch-binary', () =>
+            jsonArrayParameter(batchPayloads.map((each) => JSON.stringify(each))),
+          ),
           emmettBatches(`${EMMETT}, ${BATCH} events per appendToStream`, emmettStore, BATCH),
           messageDbBatches(`${MESSAGE_DB}, ${BATCH} in one transaction`, messageDbPool(1), BATCH),
         ],

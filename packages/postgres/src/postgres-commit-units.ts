@@ -60,11 +60,11 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
       // Stryker disable next-line OptionalChaining: unreachable: the append statement returns one row
       return [{ ok: true, seq: parseSeq(rows[0]?.[0]) }];
     }
+    const events = jsonArrayParameter(payloads);
     // A lone unit with an expect of 1 or more: stored or refused by the leaner statement, or judged by
     // `append` when another append moved the stream after the statement's snapshot.
     if (!citus && units.length === 1 && (first.expect ?? 0) > 0) {
       const began = performance.now();
-      const events = jsonArrayParameter(payloads);
       const { rows } = await run(operation, sql.appendAfter, [first.stream, first.expect, events]);
       const [outcome] = outcomesOf(rows, 1, operation);
       if (outcome?.ok || outcome?.actual !== first.expect) return [outcome as UnitOutcome];
@@ -72,7 +72,6 @@ export function commitUnitsWith(run: RunStatement, sql: Statements, citus = fals
       return outcomesOf((await run(operation, sql.append, [first.stream, counts, expects, events], began)).rows, 1, operation);
     }
     const streams = oneStream ? undefined : units.map((unit) => unit.stream);
-    const events = jsonArrayParameter(payloads);
     if (streams !== undefined && expects === null && payloads.length === units.length && ascending(streams)) {
       const { rows } = await run(operation, sql.appendOneEach, [streams, events]);
       return outcomesOf(rows, units.length, operation);
