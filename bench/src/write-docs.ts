@@ -75,6 +75,7 @@ const lines: string[] = [
   "- **Peak RSS** is measured by a fresh child process per read (`process.resourceUsage().maxRSS`), so one read's memory never hides another's.",
   '- **Racing with expect:** 8 writers on one stream, each with the last version it knows; on a conflict it re-reads the events after it (as a command handler rebuilding state would) and retries. Retries are in the notes.',
   "- **Ceilings of group commit:** beside the 8-caller rows, the raw driver sends what one group commit of 8 sends, one after the other, with no callers, queue or checks (PostgreSQL: the adapter's statement for one event on each of 8 streams, on one connection; SQLite: a group's SQL by hand, 8 appends per transaction). Its ratio to the target's baseline is what the disk and the statement leave for group commit; the store's ratio to it is what the adapter's per-call work costs.",
+  "- **Floors of the feed:** beside each catch-up, the raw driver's same pages made into the events `feed()` yields (the position string, stream, seq and parsed payload) and handed out one `await` each, by a bare iterator with no checks, byte budget or live mode. Its ratio to the raw pages is what the contract's shape costs any store; the store's ratio to it is what the adapter adds.",
   '',
   '## What could not be measured, and why',
   '',

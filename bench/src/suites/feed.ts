@@ -13,6 +13,7 @@ import { GroupCommit } from '../../../packages/postgres/dist/postgres-group-comm
 import { resolveOptions } from '../../../packages/postgres/dist/postgres-options.js';
 import { statementsFor } from '../../../packages/postgres/dist/postgres-statements.js';
 import { type PostgresServer, startPostgres } from '../../../packages/postgres/scripts/postgres-server.mjs';
+import { type FloorEvent, feedFloor, ZEROS } from '../feed-floor.js';
 import { type FeedStore, liveLatency } from '../feed-latency.js';
 import { freshStream, lanes, payload } from '../lanes.js';
 import { installMessageDb, messageDbConnection } from '../message-db.js';
@@ -22,6 +23,8 @@ import { setPragmas } from '../sqlite-raw.js';
 const STREAMS = 1_000;
 const LANES = 8;
 const PAGE = 1_000;
+const PG_FLOOR = 'raw pg pages as feed events, one await each (the API floor)';
+const SQLITE_FLOOR = 'raw better-sqlite3 pages as feed events, one await each (the API floor)';
 
 let server: PostgresServer | undefined;
 let databaseUrl = '';
@@ -41,7 +44,8 @@ const asText = { getTypeParser: () => (text: string) => text } as never;
 
 /**
  * The global feed (issue 13): catch-up over the whole feed against the raw
- * driver's keyset pages over the same index, live delivery latency with 8
+ * driver's keyset pages over the same index (and the same pages handed out
+ * as feed events, the floor of the API's shape), live delivery latency with 8
  * writers, and, on PostgreSQL, what the notification costs appends. The
  * feed holds 1,000,000 events in 1,000 streams (times --scale; 2,000 with
  * --smoke), written in transactions of 1,000 events each.
@@ -149,6 +153,32 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
         },
       },
       {
+        // The same pages made the events feed() yields, one await each: what the contract's shape costs.
+        name: PG_FLOOR,
+        async run() {
+          let read = 0;
+          let tx = '0';
+          let position = '0';
+          const nextPage = async (): Promise<FloorEvent[]> => {
+            const { rows } = await rawPool.query<string[]>({ ...rawPage, values: [tx, position], rowMode: 'array', types: asText });
+            const events: FloorEvent[] = [];
+            for (const row of rows) {
+              tx = row[0] as string;
+              position = row[1] as string;
+              events.push({
+                position: `${ZEROS[20 - tx.length]}${tx}-${ZEROS[19 - position.length]}${position}`,
+                stream: row[2] as string,
+                seq: Number(row[3]),
+                payload: JSON.parse(row[4] as string),
+              });
+            }
+            return events;
+          };
+          for await (const event of feedFloor(nextPage, PAGE)) if (event.payload !== null) read++;
+          if (read < events) throw new Error(`raw pages as feed events read ${read} of ${events} events`);
+        },
+      },
+      {
         // Positions from a sequence, read as they are: the way a reader can skip an event committed late (issue 13).
         name: 'Message DB get_category_messages pages',
         async run() {
@@ -168,6 +198,8 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
     targets: [
       { numerator: '@hume/postgres feed()', denominator: 'raw pg keyset pages on (tx, position)', min: 0.9 },
       { numerator: '@hume/postgres feed()', denominator: 'Message DB get_category_messages pages' },
+      { numerator: PG_FLOOR, denominator: 'raw pg keyset pages on (tx, position)' },
+      { numerator: '@hume/postgres feed()', denominator: PG_FLOOR },
     ],
     notes: () => notes,
   };
@@ -337,8 +369,32 @@ async function sqliteScenarios(events: number, smoke: boolean): Promise<Scenario
           if (read < events) throw new Error(`raw pages read ${read} of ${events} events`);
         },
       },
+      {
+        // The same pages made the events feed() yields, one await each: what the contract's shape costs.
+        name: SQLITE_FLOOR,
+        async run() {
+          let read = 0;
+          let after = 0;
+          const nextPage = (): FloorEvent[] => {
+            const rows = rawPage.all(after) as [number, string, number, string][];
+            const events: FloorEvent[] = [];
+            for (const row of rows) {
+              after = row[0];
+              const digits = String(after);
+              events.push({ position: `${ZEROS[19 - digits.length]}${digits}`, stream: row[1], seq: row[2], payload: JSON.parse(row[3]) });
+            }
+            return events;
+          };
+          for await (const event of feedFloor(nextPage, PAGE)) if (event.payload !== null) read++;
+          if (read < events) throw new Error(`raw pages as feed events read ${read} of ${events} events`);
+        },
+      },
     ],
-    targets: [{ numerator: '@hume/sqlite feed()', denominator: 'raw better-sqlite3 keyset pages on position', min: 0.9 }],
+    targets: [
+      { numerator: '@hume/sqlite feed()', denominator: 'raw better-sqlite3 keyset pages on position', min: 0.9 },
+      { numerator: SQLITE_FLOOR, denominator: 'raw better-sqlite3 keyset pages on position' },
+      { numerator: '@hume/sqlite feed()', denominator: SQLITE_FLOOR },
+    ],
   };
   const end = (): string => String(events).padStart(19, '0');
   const sqliteLive = (name: string, sameStore: boolean, label: string): Contender =>
