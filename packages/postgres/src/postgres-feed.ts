@@ -281,18 +281,24 @@ function hash(text: string): string {
 function toFeedEvents<P>(rows: (string | null)[][], budget: PageBudget): FeedEvent<P>[] | undefined {
   const events: FeedEvent<P>[] = [];
   try {
-    for (const [tx, position, stream, seq, payload, withheldBytes] of rows) {
+    // Indexed, not destructured: this loop runs once per event of a catch-up.
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as (string | null)[];
+      const tx = row[0] as string;
+      const position = row[1] as string;
+      const payload = row[4] as string;
+      const withheldBytes = row[5];
       if (withheldBytes != null) {
         budget.ended(Number(withheldBytes));
         // Stryker disable next-line ConditionalExpression: performance only: the rows before a withheld payload are read again with the next page
         return events.length === 0 ? undefined : events;
       }
-      budget.sent(payload as string);
+      budget.sent(payload);
       events.push({
-        position: `${ZEROS[20 - (tx as string).length]}${tx}-${ZEROS[19 - (position as string).length]}${position}`,
-        stream: stream as string,
-        seq: Number(seq),
-        payload: JSON.parse(payload as string) as P,
+        position: `${ZEROS[20 - tx.length]}${tx}-${ZEROS[19 - position.length]}${position}`,
+        stream: row[2] as string,
+        seq: Number(row[3]),
+        payload: JSON.parse(payload) as P,
       });
     }
     // kit scope: outside the contract — a server answer that breaks its column's type (a payload that is not JSON, in a json column): no kit target can make PostgreSQL return one
