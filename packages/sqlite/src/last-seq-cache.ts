@@ -3,8 +3,9 @@ import type { Seq } from '@hume/core';
 /**
  * The last seq this store saw per stream, for the most recently seen
  * streams (at most `capacity`, the oldest forgotten first). A hint, never
- * the truth: other connections append too, so an append that uses it lets
- * the primary key refuse a stale guess (see `SqliteEventStore#append`).
+ * the truth: other connections append too, so an append that uses it
+ * inserts only if the guess is still the stream's last seq (see
+ * `SqliteAppendWriter#writeAlone`).
  *
  * @example
  * ```ts
