@@ -143,19 +143,29 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
    * ```
    */
   append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
-    return this.#calls.track(this.#append(stream, payload, expect));
-  }
-
-  async #append(stream: string, payload: P, expect?: Seq | null): Promise<AppendResult> {
-    if (this.#closed) throw new StoreClosedError('append');
+    // Not an async function: a lone append is written before this returns, and its promise is made
+    // resolved, without an await in between (about 1 µs of a 25 µs append at synchronous=NORMAL).
+    if (this.#closed) return Promise.reject(new StoreClosedError('append'));
     // Stored as JSON text, written in the pass that checked it: -0 becomes 0, nothing is shared with the caller.
     const prepared = prepareAppend(stream, payload, expect, { maxPayloadBytes: this.#options.maxPayloadBytes });
-    if (!prepared.ok) return prepared;
-    const outcome = await this.#write({ stream, payloads: [prepared.json], expect });
+    if (!prepared.ok) return Promise.resolve(prepared);
+    let written: Promise<AppendOutcome> | AppendOutcome;
+    try {
+      written = this.#write({ stream, payloads: [prepared.json], expect });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Written already: nothing is left in flight for close() to wait for.
+    if (!(written instanceof Promise)) return Promise.resolve(this.#appended(written));
+    return this.#calls.track(written.then(this.#appended));
+  }
+
+  /** The result of an append from its outcome; wakes live feeds when it was stored. */
+  readonly #appended = (outcome: AppendOutcome): AppendResult => {
     // Stryker disable next-line ConditionalExpression: `true` is equivalent (waking live feeds after a conflict costs them one empty look); its caught `false` twin goes with it
     if (outcome.ok) this.#feed.appended();
     return outcome.ok ? { ok: true, seq: outcome.seq } : outcome;
-  }
+  };
 
   /**
    * Appends `payloads` at contiguous seqs after the stream's last, all or
@@ -182,7 +192,12 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
     return sqliteAppendMany((append) => this.#write(append), stream, payloads, expect, limits);
   }
 
-  /** Writes at once inside a transaction of the caller's, else through the group commit. */
+  /**
+   * Writes at once inside a transaction of the caller's, else through the
+   * group commit: the outcome when the append was written at once, a
+   * promise of it when it waits for a group. A failed write throws (or
+   * rejects) with `BACKEND`.
+   */
   #write(append: PendingAppend): Promise<AppendOutcome> | AppendOutcome {
     // kit scope: outside the contract — whether an append joins a transaction the application opened on a shared Database (both ways keep the contract; the kit never opens one)
     if (!this.#db.inTransaction) return this.#group.enqueue(append);

@@ -33,7 +33,7 @@ interface Queued extends PendingAppend {
  * @example
  * ```ts
  * const group = new SqliteGroupCommit(db, writer, 5_000);
- * const outcome = await group.enqueue({ stream: 'cart-1', payloads: ['{}'], expect: undefined });
+ * const outcome = await group.enqueue({ stream: 'cart-1', payloads: ['{}'], expect: undefined }); // written at once, or in the next group
  * ```
  */
 export class SqliteGroupCommit {
@@ -56,11 +56,12 @@ export class SqliteGroupCommit {
   }
 
   /**
-   * Writes the append at once when nothing is queued or being written, else
-   * queues it for the next group; resolves with its own outcome, or rejects
-   * with `BACKEND` if its write failed.
+   * Writes the append at once when nothing is queued or being written and
+   * returns its outcome (or throws `BACKEND` if the write failed), else
+   * queues it for the next group: the promise resolves with its own
+   * outcome, or rejects with `BACKEND` if the group's write failed.
    */
-  enqueue(append: PendingAppend): Promise<AppendOutcome> {
+  enqueue(append: PendingAppend): Promise<AppendOutcome> | AppendOutcome {
     // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral: equivalent in behaviour, performance only: the contract lets every append take its own transaction (the group-commit rows of `pnpm bench` see it); and call order between appends in flight at once is not the contract's (C2.6's note)
     if (!this.#scheduled && !this.#writing) return this.#writeAtOnce(append);
     return new Promise((resolve, reject) => {
@@ -91,15 +92,15 @@ export class SqliteGroupCommit {
     }
   }
 
-  #writeAtOnce(append: PendingAppend): Promise<AppendOutcome> {
+  #writeAtOnce(append: PendingAppend): AppendOutcome {
     // Stryker disable next-line BooleanLiteral: equivalent in behaviour, performance only: the contract lets every append take its own transaction (the group-commit rows of `pnpm bench` see it)
     this.#writing = true;
     // Queued before the caller's continuation, so a lone caller's next append finds the write answered and goes at once too.
     queueMicrotask(this.#answered);
     try {
-      return Promise.resolve(this.#writer.writeAlone(append));
+      return this.#writer.writeAlone(append);
     } catch (error) {
-      return Promise.reject(failed(append, error));
+      throw failed(append, error);
     }
   }
 
