@@ -13,6 +13,7 @@ import { GroupCommit } from '../../../packages/postgres/dist/postgres-group-comm
 import { resolveOptions } from '../../../packages/postgres/dist/postgres-options.js';
 import { statementsFor } from '../../../packages/postgres/dist/postgres-statements.js';
 import { type PostgresServer, startPostgres } from '../../../packages/postgres/scripts/postgres-server.mjs';
+import { emmettFeedPages, fillEmmettFeed } from '../emmett-feed.js';
 import { type FloorEvent, feedFloor, ZEROS } from '../feed-floor.js';
 import { type FeedStore, liveLatency } from '../feed-latency.js';
 import { freshStream, lanes, payload } from '../lanes.js';
@@ -25,6 +26,10 @@ const LANES = 8;
 const PAGE = 1_000;
 const PG_FLOOR = 'raw pg pages as feed events, one await each (the API floor)';
 const SQLITE_FLOOR = 'raw better-sqlite3 pages as feed events, one await each (the API floor)';
+const EMMETT_FEED = "emmett-postgresql readMessagesBatch pages (its consumer's read)";
+/** Emmett's streams in the catch-up beside it, and how many fewer events it reads than the main catch-up. */
+const EMMETT_STREAMS = 100;
+const EMMETT_SHARE = 10;
 
 let server: PostgresServer | undefined;
 let databaseUrl = '';
@@ -204,6 +209,43 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
     notes: () => notes,
   };
 
+  // Emmett beside the feed: its consumer's batch query sorts all its messages by (transaction_id,
+  // global_position), which no index of its table holds, so each batch scans them all: a tenth of the events.
+  const emmettEvents = Math.max(EMMETT_STREAMS, Math.round(events / EMMETT_SHARE));
+  await fillEmmettFeed(databaseUrl, emmettEvents, EMMETT_STREAMS, payload);
+  const smallSchema = `${schema}_beside_emmett`;
+  await new PostgresEventStore(admin, { schema: smallSchema }).migrate();
+  for (let from = 0; from < emmettEvents; from += 1_000) {
+    await admin.query(
+      `INSERT INTO "${smallSchema}".hume_events (stream, seq, payload) SELECT 'f-' || (n % ${EMMETT_STREAMS})::text, n / ${EMMETT_STREAMS} + 1, $1::json
+       FROM generate_series($2::bigint, $3::bigint) AS n`,
+      [json, from, Math.min(emmettEvents, from + 1_000) - 1],
+    );
+  }
+  await admin.query(`VACUUM ANALYZE "${smallSchema}".hume_events`);
+  const smallStore = new PostgresEventStore(newPool(1), { schema: smallSchema, readPageSize: PAGE });
+  const besideEmmett: Scenario = {
+    name: `postgres feed: catch-up over ${emmettEvents.toLocaleString('en-US')} events in ${EMMETT_STREAMS} streams, beside Emmett's consumer read`,
+    unit: 'event read',
+    ops: emmettEvents,
+    rounds: smoke ? 1 : 3,
+    contenders: [
+      {
+        name: '@hume/postgres feed()',
+        async run() {
+          let read = 0;
+          for await (const event of smallStore.feed()) if (event.payload !== null) read++;
+          if (read < emmettEvents) throw new Error(`feed() read ${read} of ${emmettEvents} events`);
+        },
+      },
+      emmettFeedPages(EMMETT_FEED, newPool(1), emmettEvents, PAGE),
+    ],
+    targets: [{ numerator: '@hume/postgres feed()', denominator: EMMETT_FEED }],
+    notes: () => ({
+      emmett: `readMessagesBatch of emmett-postgresql, ${PAGE} messages a batch after the last global position, as its consumer's puller reads them; the consumer also stores a checkpoint after each message (one statement per message), which this leaves out, as Hume's feed leaves checkpoints to its caller`,
+    }),
+  };
+
   /** The feed's end, as a position, for live readers that start there. */
   const end = async (): Promise<string | undefined> => {
     const { rows } = await admin.query<{ t: string; p: string }>(
@@ -311,7 +353,7 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
       { numerator: 'group commit + coalesced NOTIFY after commit (the store)', denominator: 'NOTIFY inside each append transaction' },
     ],
   };
-  return [catchUp, live, notifyCost];
+  return [catchUp, besideEmmett, live, notifyCost];
 }
 
 async function sqliteScenarios(events: number, smoke: boolean): Promise<Scenario[]> {
