@@ -47,6 +47,18 @@ function newPool(max: number): pg.Pool {
 
 const asText = { getTypeParser: () => (text: string) => text } as never;
 
+/** A contender reading a store's whole feed, which must hold at least `events` events. */
+function wholeFeed(name: string, store: { feed(): AsyncIterable<{ payload: unknown }> }, events: number): Contender {
+  return {
+    name,
+    async run() {
+      let read = 0;
+      for await (const event of store.feed()) if (event.payload !== null) read++;
+      if (read < events) throw new Error(`feed() read ${read} of ${events} events`);
+    },
+  };
+}
+
 /**
  * The global feed (issue 13): catch-up over the whole feed against the raw
  * driver's keyset pages over the same index (and the same pages handed out
@@ -133,14 +145,7 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
     ops: events,
     rounds: smoke ? 1 : 6,
     contenders: [
-      {
-        name: '@hume/postgres feed()',
-        async run() {
-          let read = 0;
-          for await (const event of readStore.feed()) if (event.payload !== null) read++;
-          if (read < events) throw new Error(`feed() read ${read} of ${events} events`);
-        },
-      },
+      wholeFeed('@hume/postgres feed()', readStore, events),
       {
         name: 'raw pg keyset pages on (tx, position)',
         async run() {
@@ -230,14 +235,7 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
     ops: emmettEvents,
     rounds: smoke ? 1 : 3,
     contenders: [
-      {
-        name: '@hume/postgres feed()',
-        async run() {
-          let read = 0;
-          for await (const event of smallStore.feed()) if (event.payload !== null) read++;
-          if (read < emmettEvents) throw new Error(`feed() read ${read} of ${emmettEvents} events`);
-        },
-      },
+      wholeFeed('@hume/postgres feed()', smallStore, emmettEvents),
       emmettFeedPages(EMMETT_FEED, newPool(1), emmettEvents, PAGE),
     ],
     targets: [{ numerator: '@hume/postgres feed()', denominator: EMMETT_FEED }],
@@ -388,14 +386,7 @@ async function sqliteScenarios(events: number, smoke: boolean): Promise<Scenario
     ops: events,
     rounds: smoke ? 1 : 3,
     contenders: [
-      {
-        name: '@hume/sqlite feed()',
-        async run() {
-          let read = 0;
-          for await (const event of readStore.feed()) if (event.payload !== null) read++;
-          if (read < events) throw new Error(`feed() read ${read} of ${events} events`);
-        },
-      },
+      wholeFeed('@hume/sqlite feed()', readStore, events),
       {
         name: 'raw better-sqlite3 keyset pages on position',
         async run() {
