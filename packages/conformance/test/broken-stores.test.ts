@@ -258,6 +258,17 @@ describe('the kit catches broken stores', () => {
     expect(report.ok).toBe(true);
   });
 
+  it('passes a store whose interrupted appends commit after their rejection and a read, as on a distributed backend', async () => {
+    const report = await runConformance(target({ commitsInterruptedAppendsLate: true }), {
+      ...options,
+      name: 'late commits',
+      grep: '^C8\\.4-interrupted',
+    });
+    expect(report.cases.map((c) => [c.id, c.status, c.message])).toEqual([
+      ['C8.4-interrupted-calls-fail-cleanly-and-the-store-recovers', 'pass', undefined],
+    ]);
+  });
+
   it('passes a store on files, shared with child processes, on every case but the fault-hook ones', { timeout: WHOLE_RUN_MS }, async () => {
     const report = await runConformance(fileTarget(), { ...options, name: 'file store', longStream: 300 });
     expect(report.cases.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
