@@ -87,6 +87,23 @@ const suite: Suite = {
   },
 };
 
+/**
+ * Writes `events` events of `json` into a Hume events table, in `streams`
+ * streams (f-000, f-001, …), in transactions of 1,000 events each, as
+ * appends leave them (each a real transaction id below the horizon); then
+ * VACUUM ANALYZE. Setup, not measured.
+ */
+async function fillHumeFeed(admin: pg.Pool, table: string, events: number, streams: number, json: string): Promise<void> {
+  for (let from = 0; from < events; from += 1_000) {
+    await admin.query(
+      `INSERT INTO ${table} (stream, seq, payload) SELECT 'f-' || lpad((n % ${streams})::text, 3, '0'), n / ${streams} + 1, $1::json
+       FROM generate_series($2::bigint, $3::bigint) AS n`,
+      [json, from, Math.min(events, from + 1_000) - 1],
+    );
+  }
+  await admin.query(`VACUUM ANALYZE ${table}`);
+}
+
 async function postgresScenarios(events: number, smoke: boolean): Promise<Scenario[]> {
   if (process.env.DATABASE_URL) {
     databaseUrl = process.env.DATABASE_URL;
@@ -98,16 +115,8 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
   const admin = newPool(2);
   await new PostgresEventStore(admin, { schema }).migrate();
   const table = `"${schema}".hume_events`;
-  // Transactions of 1,000 events, each a real transaction id below the horizon, as appends leave them.
   const json = JSON.stringify(payload);
-  for (let from = 0; from < events; from += 1_000) {
-    await admin.query(
-      `INSERT INTO ${table} (stream, seq, payload) SELECT 'f-' || lpad((n % ${STREAMS})::text, 3, '0'), n / ${STREAMS} + 1, $1::json
-       FROM generate_series($2::bigint, $3::bigint) AS n`,
-      [json, from, Math.min(events, from + 1_000) - 1],
-    );
-  }
-  await admin.query(`VACUUM ANALYZE ${table}`);
+  await fillHumeFeed(admin, table, events, STREAMS, json);
   // Message DB's nearest thing to a feed is a category read: the same events in streams of one category.
   const messageDbVersion = await installMessageDb(databaseUrl);
   for (let from = 0; from < events; from += 1_000) {
@@ -220,14 +229,7 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
   await fillEmmettFeed(databaseUrl, emmettEvents, EMMETT_STREAMS, payload);
   const smallSchema = `${schema}_beside_emmett`;
   await new PostgresEventStore(admin, { schema: smallSchema }).migrate();
-  for (let from = 0; from < emmettEvents; from += 1_000) {
-    await admin.query(
-      `INSERT INTO "${smallSchema}".hume_events (stream, seq, payload) SELECT 'f-' || (n % ${EMMETT_STREAMS})::text, n / ${EMMETT_STREAMS} + 1, $1::json
-       FROM generate_series($2::bigint, $3::bigint) AS n`,
-      [json, from, Math.min(emmettEvents, from + 1_000) - 1],
-    );
-  }
-  await admin.query(`VACUUM ANALYZE "${smallSchema}".hume_events`);
+  await fillHumeFeed(admin, `"${smallSchema}".hume_events`, emmettEvents, EMMETT_STREAMS, json);
   const smallStore = new PostgresEventStore(newPool(1), { schema: smallSchema, readPageSize: PAGE });
   const besideEmmett: Scenario = {
     name: `postgres feed: catch-up over ${emmettEvents.toLocaleString('en-US')} events in ${EMMETT_STREAMS} streams, beside Emmett's consumer read`,
