@@ -15,7 +15,7 @@ import { statementsFor } from '../../../packages/postgres/dist/postgres-statemen
 import { type PostgresServer, startPostgres } from '../../../packages/postgres/scripts/postgres-server.mjs';
 import { emmettFeedPages, fillEmmettFeed } from '../emmett-feed.js';
 import { type FloorEvent, feedFloor, ZEROS } from '../feed-floor.js';
-import { type FeedStore, liveLatency } from '../feed-latency.js';
+import { type FeedStore, type LiveReader, liveLatency, readerInChildProcess, readerOnStore } from '../feed-latency.js';
 import { freshStream, lanes, payload } from '../lanes.js';
 import { installMessageDb, messageDbConnection } from '../message-db.js';
 import type { Contender, Scenario, Suite } from '../scenario.js';
@@ -254,19 +254,24 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
     const row = rows[0];
     return row ? `${row.t.padStart(20, '0')}-${row.p.padStart(19, '0')}` : undefined;
   };
-  const pgLive = (name: string, sameStore: boolean, label: string): Contender =>
+  /** A live row: appends through a store of 8 connections, read by that store, another store of this process, or a store in a process of its own. */
+  const pgLive = (name: string, reader: 'same store' | 'other store' | 'other process', label: string): Contender =>
     liveLatency(
       name,
       async () => {
         const writer = new PostgresEventStore(newPool(LANES), { schema });
-        const reader = sameStore ? writer : new PostgresEventStore(newPool(2), { schema });
+        const other = reader === 'other store' ? new PostgresEventStore(newPool(2), { schema }) : undefined;
+        const live: LiveReader =
+          reader === 'other process'
+            ? readerInChildProcess(['postgres', databaseUrl, schema])
+            : readerOnStore((other ?? writer) as unknown as FeedStore);
         return {
           writer: writer as unknown as FeedStore,
-          reader: reader as unknown as FeedStore,
+          reader: live,
           after: await end(),
           close: async () => {
             await writer.close();
-            if (reader !== writer) await reader.close();
+            await other?.close();
           },
         };
       },
@@ -279,8 +284,9 @@ async function postgresScenarios(events: number, smoke: boolean): Promise<Scenar
     ops: smoke ? 40 : 2_000,
     rounds: smoke ? 1 : 3,
     contenders: [
-      pgLive('reader on another store (LISTEN/NOTIFY)', false, 'pg-live-other'),
-      pgLive('reader on the writing store (woken in process)', true, 'pg-live-same'),
+      pgLive('reader in another process (LISTEN/NOTIFY)', 'other process', 'pg-live-process'),
+      pgLive('reader on another store of this process (LISTEN/NOTIFY)', 'other store', 'pg-live-other'),
+      pgLive('reader on the writing store (woken in process)', 'same store', 'pg-live-same'),
     ],
   };
 
@@ -432,21 +438,18 @@ async function sqliteScenarios(events: number, smoke: boolean): Promise<Scenario
     ],
   };
   const end = (): string => String(events).padStart(19, '0');
+  /** A live row: appends through one store, read by that store or by a store in a process of its own. */
   const sqliteLive = (name: string, sameStore: boolean, label: string): Contender =>
     liveLatency(
       name,
       async () => {
         const writer = new SqliteEventStore(file);
-        const reader = sameStore ? writer : new SqliteEventStore(file);
-        const positionWidth = (await firstPosition(reader))?.length ?? 19;
+        const positionWidth = (await firstPosition(writer))?.length ?? 19;
         return {
           writer: writer as unknown as FeedStore,
-          reader: reader as unknown as FeedStore,
+          reader: sameStore ? readerOnStore(writer as unknown as FeedStore) : readerInChildProcess(['sqlite', file]),
           after: end().padStart(positionWidth, '0'),
-          close: async () => {
-            await writer.close();
-            if (reader !== writer) await reader.close();
-          },
+          close: () => writer.close(),
         };
       },
       LANES,
@@ -458,7 +461,7 @@ async function sqliteScenarios(events: number, smoke: boolean): Promise<Scenario
     ops: smoke ? 40 : 400,
     rounds: smoke ? 1 : 3,
     contenders: [
-      sqliteLive('reader on another connection (PRAGMA data_version, as another process)', false, 'sqlite-live-other'),
+      sqliteLive('reader in another process (PRAGMA data_version)', false, 'sqlite-live-process'),
       sqliteLive('reader on the writing store (woken in process)', true, 'sqlite-live-same'),
     ],
   };
