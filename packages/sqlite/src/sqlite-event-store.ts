@@ -98,7 +98,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
       const tables = sqliteTables(this.#options.tablePrefix);
       ensureSqliteSchema(db, tables);
       this.#sql = prepareSqliteStatements(db, tables);
-      this.#feed = new SqliteFeed(db, tables, this.#options.pageSize, this.#options.pageBytes, () => this.#closed);
+      this.#feed = new SqliteFeed(db, tables, this.#options.pageSize, this.#options.pageBytes, () => this.#closed, db.name);
     } catch (error) {
       // kit scope: outside the contract — a constructor that fails (a file SQLite cannot create tables in): the kit's targets make stores that open
       if (owned) db.close();

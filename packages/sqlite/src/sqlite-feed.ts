@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   BackendError,
   checkFeed,
@@ -13,6 +14,7 @@ import { describeCause } from './open-sqlite-database.js';
 import { prefixUpperBound } from './prefix-upper-bound.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import type { SqliteTables } from './sqlite-schema.js';
+import { watchWal } from './watch-wal.js';
 
 /** Positions are the `position` column in 19 digits, the width of SQLite's largest integer: they sort as strings. */
 const WIDTH = 19;
@@ -23,10 +25,33 @@ const POSITION = /^\d{19}$/;
 /**
  * How often a waiting live feed asks SQLite whether another connection
  * committed (`PRAGMA data_version`, which reads shared memory, not the
- * file). Appends of this store wake its feeds at once; this is the delay
- * for other processes' and other connections' appends.
+ * file) when nothing else tells it: an in-memory database's other
+ * connections, or a file system that gives no change notifications.
+ * Appends of this store wake its feeds at once.
  */
 export const SQLITE_FEED_POLL_MS = 25;
+
+/**
+ * The same while a watch of the file's write-ahead log wakes waiting feeds
+ * on other connections' and processes' commits (see {@link watchWal}): a
+ * safety net for notifications that come late or never, seldom enough to
+ * leave an idle reader's CPU near zero.
+ */
+export const SQLITE_FEED_WATCHED_POLL_MS = 250;
+
+/**
+ * When a feed looks again after the log was written, in milliseconds, while
+ * the commit is not visible yet: SQLite marks a commit in shared memory only
+ * after writing its frames (and syncing them, at `durability: 'full'`),
+ * which the watch does not see.
+ */
+const AFTER_LOG_WRITE_MS = [1, 2, 4, 8, 16, 32, 64];
+
+/** How often a waiting live feed polls, with and without a watch of the log (tests lengthen them). */
+export interface FeedPolls {
+  readonly unwatched: number;
+  readonly watched: number;
+}
 
 /**
  * A feed row as the page statements return it in raw mode: the payload's
@@ -58,12 +83,14 @@ const PAYLOAD_WITHIN = `CASE WHEN octet_length(payload) <= @allowance THEN paylo
  *
  * Live feeds of this store are woken by its own appends at once, and by
  * other connections' (other stores on the file, other processes) through
- * `PRAGMA data_version` on a {@link SQLITE_FEED_POLL_MS} timer that runs
- * only while a live feed waits.
+ * a watch of the file's write-ahead log, which wakes them at once, and
+ * `PRAGMA data_version` on a timer ({@link SQLITE_FEED_WATCHED_POLL_MS}
+ * behind the watch, {@link SQLITE_FEED_POLL_MS} without one), both only
+ * while a live feed waits.
  *
  * @example
  * ```ts
- * const feed = new SqliteFeed(db, tables, 512, 4 * 2 ** 20, () => closed);
+ * const feed = new SqliteFeed(db, tables, 512, 4 * 2 ** 20, () => closed, 'events.db');
  * for await (const event of feed.read(undefined, { prefix: 'cart-' })) console.log(event.position);
  * ```
  */
@@ -77,13 +104,34 @@ export class SqliteFeed<P> {
   readonly #pageBytes: number;
   readonly #isClosed: () => boolean;
   readonly #notifier = new FeedNotifier();
+  readonly #file: string | undefined;
+  readonly #polls: FeedPolls;
   #timer: NodeJS.Timeout | undefined;
+  #stopWatch: (() => void) | undefined;
+  /** The next look after a write of the log, and how many were made since it. */
+  #afterLogWrite: NodeJS.Timeout | undefined;
+  #looksAfterLogWrite = 0;
   #lastDataVersion = 0;
   // Stryker disable next-line BooleanLiteral: equivalent, starting at true costs live feeds one empty look on the timer's first tick
   #inCallerTransaction = false;
 
-  constructor(db: SqliteDatabase, tables: SqliteTables, pageSize: number, pageBytes: number, isClosed: () => boolean) {
+  /** `file` is the database's path (better-sqlite3's `name`), whose log is watched while live feeds wait. */
+  constructor(
+    db: SqliteDatabase,
+    tables: SqliteTables,
+    pageSize: number,
+    pageBytes: number,
+    isClosed: () => boolean,
+    file: string | undefined,
+    polls: FeedPolls = { unwatched: SQLITE_FEED_POLL_MS, watched: SQLITE_FEED_WATCHED_POLL_MS },
+  ) {
     this.#db = db;
+    // kit scope: outside the contract — latency only: the file whose log is watched (see #startTimer)
+    // Resolved now: a relative path means the directory the file was opened in, not a later working directory.
+    // An in-memory or temporary database has no file of its own that another process could write.
+    this.#file = file === undefined || file === '' || file === ':memory:' ? undefined : resolve(file);
+    // kit scope: end
+    this.#polls = polls;
     this.#pageSize = pageSize;
     this.#pageBytes = pageBytes;
     this.#isClosed = isClosed;
@@ -104,6 +152,8 @@ export class SqliteFeed<P> {
     this.#prefixStart = prepare(`SELECT min(position) FROM ${tables.events} WHERE stream >= ? AND stream < ?`).pluck(true);
     // Stryker disable next-line BooleanLiteral: equivalent in behaviour, performance only (a row object never equals the last version, so idle live feeds would look for events on every tick); the benchmark's idle-CPU row sees it, a kit could only by timing
     this.#dataVersion = prepare('PRAGMA data_version').pluck(true);
+    // Stryker disable next-line all: equivalent, a first look that finds the version changed from 0 costs one empty page
+    this.#lastDataVersion = this.#readDataVersion();
   }
 
   /**
@@ -225,26 +275,70 @@ export class SqliteFeed<P> {
     }
   }
 
+  /**
+   * Starts looking for other connections' commits, from the data version of
+   * the last look, not a fresh one: a commit made while the waking feed read
+   * its last page would be in a fresh one, and no look would ever see it
+   * change. So this looks at once (an empty page, when that page had it).
+   */
   #startTimer(): void {
     if (this.#timer !== undefined || this.#isClosed()) return;
-    this.#lastDataVersion = this.#readDataVersion();
+    // kit scope: outside the contract — latency only: the watch of the log wakes live feeds on other connections' commits at once; the timer behind it delivers them too, later
+    this.#stopWatch = this.#file === undefined ? undefined : watchWal(this.#file, this.#heardLogWrite);
+    const every = this.#stopWatch === undefined ? this.#polls.unwatched : this.#polls.watched;
+    // kit scope: end
     // Not unref'd: a process whose only work is a live feed must stay up for it.
-    this.#timer = setInterval(() => {
-      const version = this.#readDataVersion();
-      // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral: equivalent for the kit, which never opens a transaction on the store's handle: outside one this is false, and a form that is true only wakes live feeds for one empty look per tick (performance, the benchmark's idle-CPU row sees it)
-      const callerCommitted = this.#inCallerTransaction && !this.#db.inTransaction;
-      // Stryker disable next-line ConditionalExpression: `true` is equivalent as above; its caught `false` twin (a tick that never wakes) goes with it
-      if (version !== this.#lastDataVersion || callerCommitted) {
-        this.#lastDataVersion = version;
-        this.#inCallerTransaction = false;
-        this.#notifier.notify();
-      }
-    }, SQLITE_FEED_POLL_MS);
+    this.#timer = setInterval(this.#lookForCommits, every);
+    // A commit made while the waking feed read its last page shows now; one whose frames were written
+    // before the watch began, in the looks that follow.
+    // Stryker disable next-line all: the kit cannot time a commit between a feed's last page and its wait (latency only: the next commit would wake it); test/feed-wake.test.ts does
+    this.#heardLogWrite();
   }
+
+  /**
+   * Wakes live feeds when another connection committed, or a transaction of
+   * the caller's that an append joined has ended. Returns whether it woke them.
+   */
+  readonly #lookForCommits = (): boolean => {
+    // A notification of the log that was on its way when the last feed stopped waiting.
+    // Stryker disable next-line ConditionalExpression: equivalent, a look with no feed waiting wakes none
+    if (this.#timer === undefined) return false;
+    const version = this.#readDataVersion();
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral: equivalent for the kit, which never opens a transaction on the store's handle: outside one this is false, and a form that is true only wakes live feeds for one empty look per tick (performance, the benchmark's idle-CPU row sees it)
+    const callerCommitted = this.#inCallerTransaction && !this.#db.inTransaction;
+    // Stryker disable next-line ConditionalExpression: `true` is equivalent as above; its caught `false` twin (a tick that never wakes) goes with it
+    if (version === this.#lastDataVersion && !callerCommitted) return false;
+    this.#lastDataVersion = version;
+    this.#inCallerTransaction = false;
+    this.#notifier.notify();
+    return true;
+  };
+
+  // kit scope: outside the contract — latency only: the looks that follow a write of the log (see #startTimer)
+  /** The log was written: look now, and again a few times, soon, until its commit shows. */
+  readonly #heardLogWrite = (): void => {
+    clearTimeout(this.#afterLogWrite);
+    this.#looksAfterLogWrite = 0;
+    this.#lookAfterLogWrite();
+  };
+
+  readonly #lookAfterLogWrite = (): void => {
+    this.#afterLogWrite = undefined;
+    if (this.#lookForCommits() || this.#timer === undefined) return;
+    const delay = AFTER_LOG_WRITE_MS[this.#looksAfterLogWrite++];
+    if (delay !== undefined) this.#afterLogWrite = setTimeout(this.#lookAfterLogWrite, delay);
+  };
+  // kit scope: end
 
   #stopTimer(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    // kit scope: outside the contract — latency only: the watch of the log (see #startTimer)
+    this.#stopWatch?.();
+    this.#stopWatch = undefined;
+    clearTimeout(this.#afterLogWrite);
+    this.#afterLogWrite = undefined;
+    // kit scope: end
   }
 
   /** The data version, or a changed number when it cannot be read: a failing read then wakes feeds, which report it. */
