@@ -14,8 +14,6 @@ export interface SqliteDatabase {
   readonly open: boolean;
   /** True while a transaction is open on this connection. */
   readonly inTransaction: boolean;
-  /** The file's path as it was opened (`':memory:'` or `''` for a database with no file of its own). */
-  readonly name?: string;
   prepare(source: string): SqliteStatement;
   exec(source: string): unknown;
   pragma(source: string, options?: { simple?: boolean }): unknown;

@@ -23,6 +23,7 @@ import {
   type StreamListing,
   type StreamsOptions,
 } from '@hume/core';
+import { databaseFile } from './database-file.js';
 import { LastSeqCache } from './last-seq-cache.js';
 import { describeCause, openSqliteDatabase } from './open-sqlite-database.js';
 import type { AppendOutcome, PendingAppend } from './pending-append.js';
@@ -98,7 +99,7 @@ export class SqliteEventStore<P extends JsonShaped<P> = Json> implements EventSt
       const tables = sqliteTables(this.#options.tablePrefix);
       ensureSqliteSchema(db, tables);
       this.#sql = prepareSqliteStatements(db, tables);
-      this.#feed = new SqliteFeed(db, tables, this.#options.pageSize, this.#options.pageBytes, () => this.#closed, db.name);
+      this.#feed = new SqliteFeed(db, tables, this.#options.pageSize, this.#options.pageBytes, () => this.#closed, databaseFile(db));
     } catch (error) {
       // kit scope: outside the contract — a constructor that fails (a file SQLite cannot create tables in): the kit's targets make stores that open
       if (owned) db.close();

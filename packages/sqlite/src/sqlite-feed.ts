@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   BackendError,
   checkFeed,
@@ -25,17 +24,19 @@ const POSITION = /^\d{19}$/;
 /**
  * How often a waiting live feed asks SQLite whether another connection
  * committed (`PRAGMA data_version`, which reads shared memory, not the
- * file) when nothing else tells it: an in-memory database's other
- * connections, or a file system that gives no change notifications.
- * Appends of this store wake its feeds at once.
+ * file) where no watch of the log can be made (an in-memory or temporary
+ * database, `fs.watch` refused), and while a transaction of the caller's
+ * is open on the store's handle. Appends of this store wake its feeds at once.
  */
 export const SQLITE_FEED_POLL_MS = 25;
 
 /**
  * The same while a watch of the file's write-ahead log wakes waiting feeds
  * on other connections' and processes' commits (see {@link watchWal}): a
- * safety net for notifications that come late or never, seldom enough to
- * leave an idle reader's CPU near zero.
+ * safety net for notifications that never come (a file system that does not
+ * send them for other hosts' or VMs' writes, a watched folder deleted) and
+ * commits that show more than 127 ms after their last write to the log,
+ * seldom enough to leave an idle reader's CPU near zero.
  */
 export const SQLITE_FEED_WATCHED_POLL_MS = 250;
 
@@ -115,7 +116,7 @@ export class SqliteFeed<P> {
   // Stryker disable next-line BooleanLiteral: equivalent, starting at true costs live feeds one empty look on the timer's first tick
   #inCallerTransaction = false;
 
-  /** `file` is the database's path (better-sqlite3's `name`), whose log is watched while live feeds wait. */
+  /** `file` is the database's main file (`databaseFile()`), whose log is watched while live feeds wait; `undefined` for none. */
   constructor(
     db: SqliteDatabase,
     tables: SqliteTables,
@@ -126,11 +127,7 @@ export class SqliteFeed<P> {
     polls: FeedPolls = { unwatched: SQLITE_FEED_POLL_MS, watched: SQLITE_FEED_WATCHED_POLL_MS },
   ) {
     this.#db = db;
-    // kit scope: outside the contract — latency only: the file whose log is watched (see #startTimer)
-    // Resolved now: a relative path means the directory the file was opened in, not a later working directory.
-    // An in-memory or temporary database has no file of its own that another process could write.
-    this.#file = file === undefined || file === '' || file === ':memory:' ? undefined : resolve(file);
-    // kit scope: end
+    this.#file = file;
     this.#polls = polls;
     this.#pageSize = pageSize;
     this.#pageBytes = pageBytes;
@@ -325,7 +322,8 @@ export class SqliteFeed<P> {
   readonly #lookAfterLogWrite = (): void => {
     this.#afterLogWrite = undefined;
     if (this.#lookForCommits() || this.#timer === undefined) return;
-    const delay = AFTER_LOG_WRITE_MS[this.#looksAfterLogWrite++];
+    // Inside a transaction of the caller's on this handle, others' commits show only once it ends: look as often as with no watch.
+    const delay = AFTER_LOG_WRITE_MS[this.#looksAfterLogWrite++] ?? (this.#db.inTransaction ? this.#polls.unwatched : undefined);
     if (delay !== undefined) this.#afterLogWrite = setTimeout(this.#lookAfterLogWrite, delay);
   };
   // kit scope: end

@@ -8,14 +8,15 @@ import { basename, dirname, resolve } from 'node:path';
  * frames there), at most once per turn of the event loop however many
  * writes a commit makes. It watches the file's directory, not the log
  * itself, which SQLite may delete and create again. Returns the function
- * that stops watching, or `undefined` when the file system gives no
- * change notifications here: the caller then relies
- * on polling alone. A notification may also be late or missing (some
- * network and virtual file systems): it only ever shortens a poll.
+ * that stops watching, or `undefined` when no watch can be made (`fs.watch`
+ * throws: no watches left, no such folder, a platform without them): the
+ * caller then polls as often as before. A watch made may still stay silent
+ * (a folder deleted, a file system that does not report other hosts'
+ * writes): it only ever shortens a poll, never replaces it.
  *
  * @example
  * ```ts
- * const stop = watchWal('/data/events.db', () => feed.checkDataVersion());
+ * const stop = watchWal('/data/events.db', () => console.log('the log was written'));
  * stop?.();
  * ```
  */
@@ -38,7 +39,7 @@ export function watchWal(file: string, changed: () => void): (() => void) | unde
   } catch {
     return undefined; // no watches left (ENOSPC), no such directory, a platform without them: poll alone
   }
-  // A watch that fails later (its directory removed) stops; polling goes on.
+  // A watch that fails later is closed; polling goes on. (A deleted folder, on Linux, just goes silent.)
   watcher.on('error', () => watcher.close());
   return () => watcher.close();
 }

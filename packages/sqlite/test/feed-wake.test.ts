@@ -2,11 +2,12 @@
 // write-ahead log wakes them at once, the data_version timer behind it is a
 // safety net. The feeds here poll once an hour, so only the watch can
 // deliver within the tests' time.
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@hume/sqlite';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { databaseFile } from '../src/database-file.js';
 import { SqliteFeed } from '../src/sqlite-feed.js';
 import { sqliteTables } from '../src/sqlite-schema.js';
 import { watchWal } from '../src/watch-wal.js';
@@ -30,6 +31,20 @@ async function until(condition: () => boolean, ms: number, what: string): Promis
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+describe('databaseFile', () => {
+  it('is the real path of the main file, through a symbolic link to its folder, and undefined in memory', () => {
+    const real = join(dir, 'real');
+    mkdirSync(real);
+    symlinkSync(real, join(dir, 'link'));
+    const db = new Database(join(dir, 'link', 'events.db'));
+    cleanups.push(() => db.close());
+    expect(databaseFile(db)).toBe(join(realpathSync(real), 'events.db'));
+    const memory = new Database(':memory:');
+    cleanups.push(() => memory.close());
+    expect(databaseFile(memory)).toBeUndefined();
+  });
+});
 
 describe('watchWal', () => {
   it('calls back once per turn for a burst of writes to the log, not for other files, and not once stopped', async () => {
@@ -63,11 +78,13 @@ describe('watchWal', () => {
 });
 
 describe('a live feed of a file', () => {
-  /** A live feed on a connection of its own to `file`, polling once an hour, that records what it yields. */
-  function hourlyFeed(file: string): { seen: unknown[]; caughtUp: () => boolean } {
-    const db = new Database(file);
+  /**
+   * A live feed on a connection of its own to `file` (or on `db`), polling once an hour behind its
+   * watch unless told otherwise, that records what it yields.
+   */
+  function hourlyFeed(file: string, db = new Database(file), unwatched = HOUR): { seen: unknown[]; caughtUp: () => boolean } {
     let closed = false;
-    const feed = new SqliteFeed(db, sqliteTables('hume_'), 512, 2 ** 20, () => closed, file, { unwatched: HOUR, watched: HOUR });
+    const feed = new SqliteFeed(db, sqliteTables('hume_'), 512, 2 ** 20, () => closed, databaseFile(db), { unwatched, watched: HOUR });
     const controller = new AbortController();
     const seen: unknown[] = [];
     let caughtUp = false;
@@ -154,5 +171,24 @@ describe('a live feed of a file', () => {
     });
     await until(() => seen.length === 2, 5_000, 'the delivery of the commit made before the first look');
     expect(seen).toEqual(['before', 'late']);
+  });
+
+  it('sees commits that landed during a read transaction of the caller on its handle once that transaction ends', async () => {
+    const file = newFile();
+    const writer = new SqliteEventStore(file);
+    cleanups.push(() => writer.close());
+    const shared = new Database(file);
+    // The timer with no watch looks every 5 ms: it is what the feed falls back on inside the caller's transaction.
+    const reader = hourlyFeed(file, shared, 5);
+    await until(reader.caughtUp, 5_000, 'the catch-up');
+    shared.exec('BEGIN');
+    shared.prepare('SELECT count(*) FROM hume_events').get();
+    await writer.append('cart-1', 'during');
+    // The looks that follow the log's write run inside the caller's snapshot and see nothing.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(reader.seen).toEqual([]);
+    shared.exec('COMMIT');
+    await until(() => reader.seen.length === 1, 5_000, 'the delivery after the caller committed');
+    expect(reader.seen).toEqual(['during']);
   });
 });
