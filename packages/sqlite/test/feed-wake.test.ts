@@ -191,4 +191,33 @@ describe('a live feed of a file', () => {
     await until(() => reader.seen.length === 1, 5_000, 'the delivery after the caller committed');
     expect(reader.seen).toEqual(['during']);
   });
+
+  it('lets go of its timer and its watch once no feed waits, however many waited', async () => {
+    const file = newFile();
+    const writer = new SqliteEventStore(file);
+    cleanups.push(() => writer.close());
+    const handles = (): string[] =>
+      process
+        .getActiveResourcesInfo()
+        .filter((type) => type === 'Timeout' || type === 'FSEventWrap')
+        .sort();
+    // Watches closed by the tests before this one let go of their handles on a later turn.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const before = handles();
+    const controllers = [new AbortController(), new AbortController(), new AbortController()];
+    let caughtUp = 0;
+    const readings = controllers.map(async (controller) => {
+      for await (const _ of writer.feed(undefined, { live: true, signal: controller.signal, onCaughtUp: () => caughtUp++ })) {
+        // nothing to read: the file is empty
+      }
+    });
+    await until(() => caughtUp === 3, 5_000, 'three catch-ups');
+    // Waiting: one watch and the store's timer (one, not one per feed).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handles().filter((type) => type === 'FSEventWrap')).toEqual(['FSEventWrap']);
+    for (const controller of controllers) controller.abort();
+    await Promise.all(readings);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handles()).toEqual(before);
+  });
 });
