@@ -303,7 +303,7 @@ export class SqliteFeed<P> {
    */
   readonly #lookForCommits = (): boolean => {
     // A notification of the log that was on its way when the last feed stopped waiting.
-    // Stryker disable next-line ConditionalExpression: equivalent, a look with no feed waiting wakes none
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: equivalent, a look with no feed waiting wakes none, and what it returns then only ends the looks after a write of the log, which #stopTimer ended
     if (this.#timer === undefined) return false;
     const version = this.#readDataVersion();
     // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral: equivalent for the kit, which never opens a transaction on the store's handle: outside one this is false, and a form that is true only wakes live feeds for one empty look per tick (performance, the benchmark's idle-CPU row sees it)
